@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { isAbsolute } from "node:path";
+import { type CallOptions, rawOptions } from "./call-options.js";
+import { Containers, type CreateContainerOptions } from "./containers.js";
+import { InvalidArgumentError, UnavailableError } from "./errors/index.js";
+import { Events } from "./events/events.js";
+import { HealthCheckResponse_ServingStatus } from "./gen/grpc/health/v1/health.js";
+import { assertIdentifier } from "./identifiers.js";
+import { Introspection } from "./introspection.js";
+import { Namespaces } from "./namespaces.js";
+import { Connection } from "./rpc/connection.js";
+import type { RawServices } from "./rpc/services.js";
+import { unreachable } from "./rpc/unreachable.js";
+import { collectOutput, type RunResult, runStdio } from "./run-result.js";
+
+/** How `Client.connect` finds containerd. */
+export interface ConnectOptions {
+  /** Socket path or `unix:///abs/path`. Default: `$CONTAINERD_ADDRESS`, else `/run/containerd/containerd.sock`. */
+  address?: string;
+  /** Namespace for namespaced calls. Default: `$CONTAINERD_NAMESPACE`, else `"default"`. */
+  namespace?: string;
+  /** Milliseconds to wait for the daemon to answer before UnavailableError. Default 10000. */
+  timeout?: number;
+  /** Aborting gives up connecting with an AbortError. */
+  signal?: AbortSignal;
+  /**
+   * Where per-process FIFO directories are made (0700 each). Default `/run/containerd/fifo`, as
+   * containerd's own clients; the daemon's shim must be able to open them (same host).
+   */
+  fifoDir?: string;
+}
+
+/** What `client.run` takes: a container's options plus input for its stdin. */
+export interface RunContainerOptions extends CreateContainerOptions {
+  /** The container id; default a random `run-…` one. */
+  id?: string;
+  /** Written to the process's stdin, which is then closed. */
+  input?: string | Uint8Array;
+}
+
+/** containerd's default FIFO directory for client stdio. */
+export const DEFAULT_FIFO_DIR = "/run/containerd/fifo";
+
+/** What `version()` reports about the daemon. */
+export interface VersionInfo {
+  version: string;
+  revision: string;
+}
+
+const DEFAULT_CONNECT_TIMEOUT = 10_000;
+
+/**
+ * A connection to containerd, viewed through one namespace. `withNamespace` makes more views
+ * that share the channel; closing any view closes them all.
+ */
+export class Client implements AsyncDisposable {
+  /** The namespace this view's namespaced calls run in. */
+  readonly namespace: string;
+  /** containerd's namespaces (not scoped to this view's namespace). */
+  readonly namespaces: Namespaces;
+  /** containerd's plugins. */
+  readonly introspection: Introspection;
+  /** This namespace's containers. */
+  readonly containers: Containers;
+  /** This namespace's events. */
+  readonly events: Events;
+  readonly #connection: Connection;
+  readonly #fifoDir: string;
+
+  private constructor(connection: Connection, namespace: string, fifoDir: string) {
+    this.#connection = connection;
+    this.#fifoDir = fifoDir;
+    this.namespace = namespace;
+    this.namespaces = new Namespaces(connection.services);
+    this.introspection = new Introspection(connection.services);
+    this.events = new Events(connection.services, namespace);
+    this.containers = new Containers({
+      services: connection.services,
+      hub: connection.hub,
+      namespace,
+      fifoDir,
+    });
+  }
+
+  /**
+   * Connects and checks that containerd answers (one Version call), so a wrong address fails here
+   * with UnavailableError (or PermissionDeniedError) naming the socket, within `timeout`.
+   */
+  static async connect(options: ConnectOptions = {}): Promise<Client> {
+    const namespace = options.namespace ?? process.env.CONTAINERD_NAMESPACE ?? "default";
+    assertIdentifier(namespace, "namespace");
+    const timeout = options.timeout ?? DEFAULT_CONNECT_TIMEOUT;
+    const fifoDir = options.fifoDir ?? DEFAULT_FIFO_DIR;
+    if (!isAbsolute(fifoDir)) {
+      throw new InvalidArgumentError(`fifoDir: "${fifoDir}" must be an absolute path`, { field: "fifoDir" });
+    }
+    const connection = new Connection(options.address);
+    const client = new Client(connection, namespace, fifoDir);
+    try {
+      await client.version({ signal: options.signal, timeout });
+    } catch (err) {
+      connection.close();
+      throw unreachable(connection.address.path, err);
+    }
+    return client;
+  }
+
+  /** The socket path this client talks to. */
+  get address(): string {
+    return this.#connection.address.path;
+  }
+
+  /** A view of the same connection in namespace `namespace`. */
+  withNamespace(namespace: string): Client {
+    assertIdentifier(namespace, "namespace");
+    return new Client(this.#connection, namespace, this.#fifoDir);
+  }
+
+  /** The daemon's version and git revision. */
+  async version(options?: CallOptions): Promise<VersionInfo> {
+    const { version, revision } = await this.raw.version.version({}, rawOptions(options));
+    return { version, revision };
+  }
+
+  /** Whether the daemon's gRPC health service reports SERVING. */
+  async serving(options?: CallOptions): Promise<boolean> {
+    const res = await this.raw.health.check({ service: "" }, rawOptions(options));
+    return res.status === HealthCheckResponse_ServingStatus.SERVING;
+  }
+
+  /**
+   * Runs a container to its exit and removes everything it made, also when something fails:
+   * create, new task, start, wait, delete task, delete container (5 RPCs).
+   */
+  async run(options: RunContainerOptions): Promise<RunResult> {
+    const { id = `run-${randomBytes(6).toString("hex")}`, input, ...create } = options;
+    const container = await this.containers.create(id, create);
+    try {
+      const task = await container.newTask({ stdio: runStdio(input), signal: options.signal });
+      return await collectOutput(task, options);
+    } finally {
+      await container.delete({ signal: options.signal });
+    }
+  }
+
+  /**
+   * containerd's gRPC services as generated stubs, for what the handles do not cover.
+   * Namespaced calls need `{ namespace }` in their options; types are generated and may change.
+   */
+  get raw(): RawServices {
+    if (this.#connection.closed) {
+      throw new UnavailableError(`containerd-sdk: the client for ${this.address} is closed`);
+    }
+    return this.#connection.services;
+  }
+
+  /** Closes the channel shared by every view. Idempotent; nothing keeps Node's loop alive afterwards. */
+  async close(): Promise<void> {
+    this.#connection.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,214 @@
+import { type CallOptions, rawOptions } from "./call-options.js";
+import { type AnyValue, type ContainerInfo, toContainerInfo } from "./container-info.js";
+import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
+import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
+import type { HandleContext } from "./handle-context.js";
+import { attachStdio, type StdioSpec } from "./io/index.js";
+import type { Spec } from "./oci/index.js";
+import { toProcessState } from "./process-status.js";
+import { type NewTaskOptions, Task } from "./task.js";
+import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
+
+/** What `container.info()` and `container.spec()` take. */
+export interface InfoOptions extends CallOptions {
+  /** Read the record from containerd again instead of the one the handle holds. */
+  refresh?: boolean;
+}
+
+/** What `container.update()` changes; only the fields given are sent (a field-mask update). */
+export interface UpdateContainerOptions extends CallOptions {
+  /** Replaces all labels. */
+  labels?: Record<string, string>;
+  /** Replaces the spec; tasks created afterwards use it. */
+  spec?: Spec;
+  /** Sets the named extensions, leaving the others alone. */
+  extensions?: Record<string, AnyValue>;
+}
+
+/** What `container.task()` takes. */
+export interface LoadTaskOptions extends CallOptions, Pick<StdioSpec, "stdio"> {
+  /** Re-open the task's FIFOs with `stdio` (default `"pipe"`), so output and stdin work again. */
+  attach?: boolean;
+}
+
+/** What `container.delete()` takes. */
+export interface DeleteContainerOptions extends CallOptions {
+  /** Also remove the container's snapshot, when it has one. Default true. */
+  snapshot?: boolean;
+}
+
+/**
+ * A container: containerd's record (held, so reading it costs nothing) plus the operations on it.
+ * Knows whether it has a task from the client's event stream, not by asking.
+ */
+export class Container implements AsyncDisposable {
+  /** The container id, unique in its namespace. */
+  readonly id: string;
+  /** The namespace the container lives in. */
+  readonly namespace: string;
+  readonly #ctx: HandleContext;
+  #info: ContainerInfo;
+
+  /** @internal */
+  constructor(ctx: HandleContext, info: ContainerInfo) {
+    this.#ctx = ctx;
+    this.id = info.id;
+    this.namespace = ctx.namespace;
+    this.#info = info;
+  }
+
+  /** The container's record: the one held, or with `refresh` the one containerd has now. */
+  async info(options?: InfoOptions): Promise<ContainerInfo> {
+    if (options?.refresh) {
+      const res = await this.#ctx.services.containers.get(
+        { id: this.id },
+        rawOptions(options, this.namespace),
+      );
+      if (res.container) this.#info = toContainerInfo(res.container);
+    }
+    return structuredClone(this.#info);
+  }
+
+  /** The container's OCI runtime spec (see `info` for `refresh`). */
+  async spec(options?: InfoOptions): Promise<Spec> {
+    return (await this.info(options)).spec;
+  }
+
+  /** Sets the given labels and leaves the others alone; an empty string removes a label. */
+  async setLabels(labels: Record<string, string>, options?: CallOptions): Promise<Record<string, string>> {
+    const paths = Object.keys(labels).map((key) => `labels.${key}`);
+    await this.#update({ labels }, paths, options);
+    return { ...this.#info.labels };
+  }
+
+  /** Updates labels, spec or extensions; only the fields given change. */
+  async update(options: UpdateContainerOptions): Promise<ContainerInfo> {
+    const paths: string[] = [];
+    const patch: Partial<ContainerRecord> = {};
+    if (options.labels !== undefined) {
+      paths.push("labels");
+      patch.labels = { ...options.labels };
+    }
+    if (options.spec !== undefined) {
+      paths.push("spec");
+      patch.spec = encodeAny(SPEC_TYPE_URL, options.spec);
+    }
+    if (options.extensions !== undefined) {
+      paths.push(...Object.keys(options.extensions).map((k) => `extensions.${k}`));
+      patch.extensions = { ...options.extensions };
+    }
+    if (paths.length === 0) {
+      throw new InvalidArgumentError("update: give at least one of labels, spec, extensions", {
+        field: "update",
+      });
+    }
+    await this.#update(patch, paths, options);
+    return this.info();
+  }
+
+  /** Creates the container's task (one RPC). Start it with `task.start()`. */
+  newTask(options?: NewTaskOptions): Promise<Task> {
+    return Task.create(this.#ctx, this.#info, options);
+  }
+
+  /**
+   * The container's existing task (one RPC); NotFoundError when it has none. With `attach`,
+   * its stdio FIFOs are opened again so output and stdin work as before.
+   */
+  async task(options: LoadTaskOptions = {}): Promise<Task> {
+    const { services, hub, namespace } = this.#ctx;
+    // The stream must be live before reading the state, or an exit in between would be lost.
+    await hub.ready(namespace);
+    const res = await services.tasks.get(
+      { containerId: this.id, execId: "" },
+      rawOptions(options, namespace),
+    );
+    const p = res.process;
+    if (!p) throw new InvalidArgumentError(`containerd returned no process for task "${this.id}"`);
+    hub.setTaskPresence(namespace, this.id, "present");
+    const stopped = toProcessState(p.status) === "stopped";
+    const config = { stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, terminal: p.terminal };
+    const io = options.attach
+      ? await attachStdio({ stdio: options.stdio ?? "pipe", config, removeOnClose: true })
+      : undefined;
+    io?.attached();
+    return new Task({
+      ctx: this.#ctx,
+      containerId: this.id,
+      execId: "",
+      pid: p.pid,
+      io,
+      started: p.status !== 1,
+      exited: stopped ? { exitCode: p.exitStatus, exitedAt: p.exitedAt ?? new Date(0) } : undefined,
+      processSpec: this.#info.spec.process ?? { cwd: "/", user: { uid: 0, gid: 0 } },
+    });
+  }
+
+  /**
+   * Deletes the container; FailedPreconditionError while it has a task. Quiet when the container
+   * is already gone.
+   */
+  async delete(options: DeleteContainerOptions = {}): Promise<void> {
+    const { services, hub, namespace } = this.#ctx;
+    if (await this.#hasTask(options)) {
+      throw new FailedPreconditionError(
+        `container "${this.id}" in namespace "${namespace}" has a task; delete the task first`,
+      );
+    }
+    try {
+      await services.containers.delete({ id: this.id }, rawOptions(options, namespace));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    hub.forget(namespace, this.id);
+    const { snapshotter, snapshotKey } = this.#info;
+    if (options.snapshot !== false && snapshotter && snapshotKey) {
+      await services.snapshots
+        .remove({ snapshotter, key: snapshotKey }, rawOptions(options, namespace))
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+  }
+
+  /** Deletes the container, quietly; a task must be deleted first (dispose it before). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.delete();
+  }
+
+  async #hasTask(options: CallOptions): Promise<boolean> {
+    const { services, hub, namespace } = this.#ctx;
+    const presence = hub.taskPresence(namespace, this.id);
+    if (presence !== "unknown") return presence === "present";
+    try {
+      await services.tasks.get({ containerId: this.id, execId: "" }, rawOptions(options, namespace));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async #update(patch: Partial<ContainerRecord>, paths: string[], options?: CallOptions): Promise<void> {
+    const res = await this.#ctx.services.containers.update(
+      { container: { ...toRecordStub(this.id), ...patch }, updateMask: paths },
+      rawOptions(options, this.namespace),
+    );
+    if (res.container) this.#info = toContainerInfo(res.container);
+  }
+}
+
+function toRecordStub(id: string): ContainerRecord {
+  return {
+    id,
+    labels: {},
+    image: "",
+    runtime: undefined,
+    spec: undefined,
+    snapshotter: "",
+    snapshotKey: "",
+    createdAt: undefined,
+    updatedAt: undefined,
+    extensions: {},
+  };
+}

@@ -1,0 +1,119 @@
+import { isAbsolute } from "node:path";
+import { type CallOptions, rawOptions, streamOptions } from "./call-options.js";
+import { Container } from "./container.js";
+import { type AnyValue, type RuncOptions, toContainerInfo } from "./container-info.js";
+import { InvalidArgumentError, isNotImplemented, NotImplementedError } from "./errors/index.js";
+import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
+import type { HandleContext } from "./handle-context.js";
+import { assertIdentifier } from "./identifiers.js";
+import { buildSpec, SPEC_OPTION_KEYS, type SpecOptions } from "./oci/index.js";
+import { encodeAny, RUNC_OPTIONS_TYPE_URL, SPEC_TYPE_URL } from "./typeurl/index.js";
+
+/** The runtime containerd uses unless told otherwise. */
+export const DEFAULT_RUNTIME = "io.containerd.runc.v2";
+
+/** What `containers.create` takes: spec options (args, env, …) plus where the rootfs comes from. */
+export interface CreateContainerOptions extends SpecOptions, CallOptions {
+  /** Absolute path of a root filesystem on the daemon's host. */
+  rootfs?: string;
+  /** An image reference (needs the images capability; not in this version). */
+  image?: string;
+  /** Labels stored with the container. */
+  labels?: Record<string, string>;
+  /** The shim and its options; default `io.containerd.runc.v2`. */
+  runtime?: { name?: string; options?: RuncOptions };
+  /** Opaque values stored with the container, keyed by name. */
+  extensions?: Record<string, AnyValue>;
+}
+
+/** What `containers.list` takes. */
+export interface ListContainersOptions extends CallOptions {
+  /** containerd filters (`labels."app"==web`, `id~=^db-`); several are OR'd. */
+  filters?: string[];
+}
+
+/** The containers of one namespace: `client.containers`. */
+export class Containers {
+  readonly #ctx: HandleContext;
+
+  /** @internal */
+  constructor(ctx: HandleContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
+  async create(id: string, options: CreateContainerOptions): Promise<Container> {
+    const record = this.#record(id, options);
+    const { services, hub, namespace } = this.#ctx;
+    // Open the event stream now so it is live before the first task starts; no need to wait here.
+    void hub.ready(namespace);
+    const res = await services.containers.create({ container: record }, rawOptions(options, namespace));
+    hub.setTaskPresence(namespace, id, "none");
+    return new Container(this.#ctx, toContainerInfo(res.container ?? record));
+  }
+
+  /** A handle for an existing container (one RPC); NotFoundError when there is none. */
+  async load(id: string, options?: CallOptions): Promise<Container> {
+    assertIdentifier(id, "id");
+    const { services, hub, namespace } = this.#ctx;
+    void hub.ready(namespace);
+    const res = await services.containers.get({ id }, rawOptions(options, namespace));
+    if (!res.container) throw new InvalidArgumentError(`containerd returned no record for "${id}"`);
+    return new Container(this.#ctx, toContainerInfo(res.container));
+  }
+
+  /** Handles for the namespace's containers, optionally filtered; streamed when the daemon can. */
+  async list(options: ListContainersOptions = {}): Promise<Container[]> {
+    const { services, namespace } = this.#ctx;
+    const filters = options.filters ?? [];
+    let records: ContainerRecord[];
+    try {
+      records = [];
+      const stream = services.containers.listStream({ filters }, streamOptions(options, namespace));
+      for await (const msg of stream) if (msg.container) records.push(msg.container);
+    } catch (err) {
+      // ListStream came in 1.4; older daemons answer UNIMPLEMENTED.
+      if (!isNotImplemented(err)) throw err;
+      records = (await services.containers.list({ filters }, rawOptions(options, namespace))).containers;
+    }
+    return records.map((r) => new Container(this.#ctx, toContainerInfo(r)));
+  }
+
+  #record(id: string, options: CreateContainerOptions): ContainerRecord {
+    assertIdentifier(id, "id");
+    if (options.image !== undefined) {
+      throw new NotImplementedError("image: creating from an image is not supported yet; pass rootfs", {
+        code: "UNIMPLEMENTED",
+      });
+    }
+    const rootfs = options.rootfs;
+    if (rootfs !== undefined && (typeof rootfs !== "string" || !isAbsolute(rootfs))) {
+      throw new InvalidArgumentError(`rootfs: "${rootfs}" must be an absolute path`, { field: "rootfs" });
+    }
+    if (rootfs === undefined && options.spec?.root?.path === undefined) {
+      throw new InvalidArgumentError("rootfs: a rootfs path (or spec.root.path) is required", {
+        field: "rootfs",
+      });
+    }
+    const specOptions: Record<string, unknown> = {};
+    for (const key of SPEC_OPTION_KEYS) if (options[key] !== undefined) specOptions[key] = options[key];
+    const spec = buildSpec(specOptions as SpecOptions, { namespace: this.#ctx.namespace, id });
+    if (rootfs !== undefined) spec.root = { ...spec.root, path: rootfs };
+    const runtimeOptions = options.runtime?.options;
+    return {
+      id,
+      labels: { ...options.labels },
+      image: "",
+      runtime: {
+        name: options.runtime?.name ?? DEFAULT_RUNTIME,
+        options: runtimeOptions ? encodeAny(RUNC_OPTIONS_TYPE_URL, runtimeOptions) : undefined,
+      },
+      spec: encodeAny(SPEC_TYPE_URL, spec),
+      snapshotter: "",
+      snapshotKey: "",
+      createdAt: undefined,
+      updatedAt: undefined,
+      extensions: { ...options.extensions },
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import type { EventHub } from "./events/hub.js";
+import type { RawServices } from "./rpc/services.js";
+
+/** @internal What the handles of one namespace view share: stubs, the event hub, and defaults. */
+export interface HandleContext {
+  readonly services: RawServices;
+  readonly hub: EventHub;
+  readonly namespace: string;
+  /** Where per-process FIFO directories are made. */
+  readonly fifoDir: string;
+}

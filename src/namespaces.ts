@@ -1,0 +1,80 @@
+import { type CallOptions, rawOptions } from "./call-options.js";
+import { NotFoundError } from "./errors/index.js";
+import { assertIdentifier } from "./identifiers.js";
+import type { RawServices } from "./rpc/services.js";
+
+/** A containerd namespace and its labels. */
+export interface NamespaceInfo {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** containerd's namespaces: `client.namespaces`. Names follow containerd's identifier rule. */
+export class Namespaces {
+  readonly #services: RawServices;
+
+  /** @internal */
+  constructor(services: RawServices) {
+    this.#services = services;
+  }
+
+  /** Every namespace on the daemon, with its labels. */
+  async list(options?: CallOptions): Promise<NamespaceInfo[]> {
+    const res = await this.#services.namespaces.list({}, rawOptions(options));
+    return res.namespaces.map(toInfo);
+  }
+
+  /**
+   * One namespace; NotFoundError when it does not exist. (containerd's Get answers any name with
+   * empty labels, so this reads the list.)
+   */
+  async get(name: string, options?: CallOptions): Promise<NamespaceInfo> {
+    assertIdentifier(name, "name");
+    const found = (await this.list(options)).find((ns) => ns.name === name);
+    if (!found) throw new NotFoundError(`namespace "${name}"`);
+    return found;
+  }
+
+  /** Creates a namespace; AlreadyExistsError when it exists. */
+  async create(
+    name: string,
+    labels: Record<string, string> = {},
+    options?: CallOptions,
+  ): Promise<NamespaceInfo> {
+    assertIdentifier(name, "name");
+    // containerd publishes a /namespaces/ event in the call's namespace: name it.
+    const res = await this.#services.namespaces.create(
+      { namespace: { name, labels } },
+      rawOptions(options, name),
+    );
+    return toInfo(res.namespace ?? { name, labels });
+  }
+
+  /**
+   * Sets the given labels and leaves the others alone (a field-mask update of those keys only).
+   * An empty string removes a label, as in containerd.
+   */
+  async setLabels(
+    name: string,
+    labels: Record<string, string>,
+    options?: CallOptions,
+  ): Promise<NamespaceInfo> {
+    assertIdentifier(name, "name");
+    const paths = Object.keys(labels).map((key) => `labels.${key}`);
+    const res = await this.#services.namespaces.update(
+      { namespace: { name, labels }, updateMask: paths },
+      rawOptions(options, name),
+    );
+    return toInfo(res.namespace ?? { name, labels });
+  }
+
+  /** Deletes an empty namespace; FailedPreconditionError while it still holds anything. */
+  async delete(name: string, options?: CallOptions): Promise<void> {
+    assertIdentifier(name, "name");
+    await this.#services.namespaces.delete({ name }, rawOptions(options, name));
+  }
+}
+
+function toInfo(ns: { name: string; labels: Record<string, string> }): NamespaceInfo {
+  return { name: ns.name, labels: { ...ns.labels } };
+}

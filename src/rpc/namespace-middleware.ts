@@ -1,0 +1,15 @@
+import { type CallOptions, type ClientMiddleware, Metadata } from "nice-grpc-common";
+
+/** @internal Per-call option naming the containerd namespace a call runs in. */
+export interface NamespaceCallOptions {
+  namespace?: string;
+}
+
+/** @internal Adds `containerd-namespace` metadata when a call names a namespace. */
+export const namespaceMiddleware: ClientMiddleware<NamespaceCallOptions> =
+  async function* namespaceMiddleware(call, options) {
+    const { namespace, ...rest } = options;
+    if (namespace === undefined) return yield* call.next(call.request, rest);
+    const metadata = Metadata(rest.metadata).set("containerd-namespace", namespace);
+    return yield* call.next(call.request, { ...rest, metadata } as CallOptions);
+  };

@@ -1,0 +1,194 @@
+import { randomBytes } from "node:crypto";
+import { type CallOptions, rawOptions } from "./call-options.js";
+import type { ContainerInfo } from "./container-info.js";
+import { InvalidArgumentError } from "./errors/index.js";
+import type { ExitStatus } from "./events/event.js";
+import type { HandleContext } from "./handle-context.js";
+import { assertIdentifier } from "./identifiers.js";
+import { openStdio, type StdioSpec } from "./io/index.js";
+import { type TaskMetrics, toTaskMetrics } from "./metrics.js";
+import {
+  applyProcessOptions,
+  type ProcessOptions,
+  type Process as ProcessSpec,
+  type ResourceOptions,
+  toLinuxResources,
+} from "./oci/index.js";
+import { Process, ProcessHandle, type ProcessInit } from "./process.js";
+import { collectOutput, type RunResult, runStdio } from "./run-result.js";
+import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
+
+/** What `container.newTask` takes. */
+export interface NewTaskOptions extends StdioSpec, CallOptions {}
+
+/** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
+export interface ExecOptions extends ProcessOptions, StdioSpec, CallOptions {}
+
+/** What `task.run` takes. */
+export interface RunOptions extends Omit<ProcessOptions, "args" | "terminal">, CallOptions {
+  /** Written to the process's stdin, which is then closed. */
+  input?: string | Uint8Array;
+}
+
+/** What `task.update` takes. */
+export interface UpdateTaskOptions extends CallOptions {
+  /** New cgroup limits; the fields given replace the current ones. */
+  resources?: ResourceOptions;
+  /** Annotations passed to the runtime with the update. */
+  annotations?: Record<string, string>;
+}
+
+/** One process in a task's cgroup. */
+export interface PidInfo {
+  pid: number;
+}
+
+/**
+ * A container's task: its init process plus task-wide operations (pause, metrics, exec …).
+ * The handle keeps the pid, stdio and the container's process spec, so exec needs no lookup.
+ */
+export class Task extends ProcessHandle {
+  /** The container id, which is also the task's id. */
+  readonly id: string;
+  readonly #processSpec: ProcessSpec;
+
+  /** @internal */
+  constructor(init: ProcessInit & { processSpec: ProcessSpec }) {
+    super(init);
+    this.id = init.containerId;
+    this.#processSpec = init.processSpec;
+  }
+
+  /** @internal Creates the task (Tasks.Create) with fresh stdio; removes the FIFOs if it fails. */
+  static async create(ctx: HandleContext, info: ContainerInfo, options: NewTaskOptions = {}): Promise<Task> {
+    const processSpec = info.spec.process ?? { cwd: "/", user: { uid: 0, gid: 0 } };
+    const terminal = processSpec.terminal ?? false;
+    if (options.terminal !== undefined && options.terminal !== terminal) {
+      throw new InvalidArgumentError(
+        `terminal: the container's spec says terminal ${terminal}; set it when creating the container`,
+        { field: "terminal" },
+      );
+    }
+    const io = await openStdio({ ...options, terminal, fifoDir: ctx.fifoDir, id: info.id });
+    const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec });
+    try {
+      const res = await ctx.services.tasks.create(
+        {
+          containerId: info.id,
+          rootfs: [],
+          ...io.config,
+          checkpoint: undefined,
+          options: undefined,
+          runtimePath: "",
+        },
+        rawOptions(options, ctx.namespace),
+      );
+      io.attached();
+      task.setPid(res.pid);
+    } catch (err) {
+      await task.abandonCreate();
+      throw err;
+    }
+    ctx.hub.setTaskPresence(ctx.namespace, info.id, "present");
+    return task;
+  }
+
+  /** Pauses every process in the task (freezer cgroup). */
+  async pause(options?: CallOptions): Promise<void> {
+    await this.ctx.services.tasks.pause({ containerId: this.id }, rawOptions(options, this.namespace));
+  }
+
+  /** Resumes a paused task. */
+  async resume(options?: CallOptions): Promise<void> {
+    await this.ctx.services.tasks.resume({ containerId: this.id }, rawOptions(options, this.namespace));
+  }
+
+  /** The processes in the task's cgroup. */
+  async pids(options?: CallOptions): Promise<PidInfo[]> {
+    const res = await this.ctx.services.tasks.listPids(
+      { containerId: this.id },
+      rawOptions(options, this.namespace),
+    );
+    return res.processes.map(({ pid }) => ({ pid }));
+  }
+
+  /** The task's cgroup figures (cgroups v1 or v2), decoded. */
+  async metrics(options?: CallOptions): Promise<TaskMetrics> {
+    const res = await this.ctx.services.tasks.metrics(
+      { filters: [`id==${JSON.stringify(this.id)}`] },
+      rawOptions(options, this.namespace),
+    );
+    const metric = res.metrics.find((m) => m.id === this.id);
+    const decoded = metric && toTaskMetrics(metric);
+    if (!decoded)
+      throw new InvalidArgumentError(`containerd returned no cgroup metrics for task "${this.id}"`);
+    return decoded;
+  }
+
+  /** Changes the task's cgroup limits while it runs. */
+  async update(options: UpdateTaskOptions): Promise<void> {
+    const resources = options.resources
+      ? encodeAny(LINUX_RESOURCES_TYPE_URL, toLinuxResources(options.resources))
+      : undefined;
+    await this.ctx.services.tasks.update(
+      { containerId: this.id, resources, annotations: { ...options.annotations } },
+      rawOptions(options, this.namespace),
+    );
+  }
+
+  /**
+   * Creates (not starts) a process in the task from the container's process spec with `options`
+   * applied. One RPC; `start()`, `wait()`, `delete()` on the returned Process follow.
+   */
+  async exec(execId: string, options: ExecOptions): Promise<Process> {
+    assertIdentifier(execId, "execId");
+    const spec = applyProcessOptions(this.#processSpec, options);
+    const terminal = spec.terminal ?? false;
+    const io = await openStdio({
+      ...options,
+      terminal,
+      fifoDir: this.ctx.fifoDir,
+      id: `${this.id}-${execId}`,
+    });
+    const process = new Process({ ctx: this.ctx, containerId: this.id, execId, io });
+    try {
+      await this.ctx.services.tasks.exec(
+        { containerId: this.id, execId, ...io.config, spec: encodeAny(PROCESS_TYPE_URL, spec) },
+        rawOptions(options, this.namespace),
+      );
+    } catch (err) {
+      await process.abandonCreate();
+      throw err;
+    }
+    return process;
+  }
+
+  /**
+   * Runs `args` in the task and collects its output: exec, start, wait, delete (three RPCs).
+   * The process is deleted whatever happens.
+   */
+  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const execId = `run-${randomBytes(6).toString("hex")}`;
+    const process = await this.exec(execId, { ...options, args, stdio: runStdio(options.input) });
+    return collectOutput(process, options);
+  }
+
+  /** @internal Waits for the event stream before starting, so the exit cannot be missed. */
+  protected override async beforeStart(): Promise<void> {
+    await this.ctx.hub.ready(this.namespace);
+  }
+
+  /** @internal */
+  protected override async deleteRpc(options: CallOptions | undefined): Promise<ExitStatus> {
+    const res = await this.ctx.services.tasks.delete(
+      { containerId: this.id },
+      rawOptions(options, this.namespace),
+    );
+    return { exitCode: res.exitStatus, exitedAt: res.exitedAt ?? new Date(0) };
+  }
+
+  /** @internal */
+  protected override afterDelete(): void {
+    this.ctx.hub.setTaskPresence(this.namespace, this.id, "none");
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * `containerd-sdk/testing`: a private containerd for tests and scripts, and busybox root
+ * filesystems to run in it. Linux, root, containerd and runc required.
+ *
+ * @packageDocumentation
+ */
+export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
+export { busyboxRootfs } from "./rootfs.js";
+export { startContainerd } from "./start-containerd.js";
+export type {
+  ContainerdInstance,
+  ContainerdLogLevel,
+  RestartOptions,
+  StartContainerdOptions,
+} from "./types.js";

@@ -1,0 +1,41 @@
+import { InvalidArgumentError } from "../errors/index.js";
+import type { Any } from "../gen/google/protobuf/any.js";
+import "./known-types.js";
+import { lookupType } from "./registry.js";
+
+/**
+ * A type URL as containerd writes it: the bare full name. Go's typeurl accepts
+ * `type.googleapis.com/` and a leading `/` as well, so decoding does too.
+ */
+export function normalizeTypeUrl(typeUrl: string): string {
+  const slash = typeUrl.startsWith("type.googleapis.com/") ? "type.googleapis.com/".length : 0;
+  return typeUrl.slice(slash).replace(/^\/+/, "");
+}
+
+/**
+ * Encodes `value` as an Any under `typeUrl`. Registered protobuf types take a partial message,
+ * OCI types a JSON-able object; a `Uint8Array` passes through as already-encoded bytes.
+ */
+export function encodeAny(typeUrl: string, value: unknown): Any {
+  const url = normalizeTypeUrl(typeUrl);
+  if (value instanceof Uint8Array) return { typeUrl: url, value };
+  const codec = lookupType(url);
+  if (!codec) {
+    throw new InvalidArgumentError(`typeUrl: no codec for "${url}"; pass the value as encoded bytes`, {
+      field: "typeUrl",
+    });
+  }
+  return { typeUrl: url, value: codec.encode(value) };
+}
+
+/** Decodes an Any; an unregistered type comes back as its raw bytes. */
+export function decodeAny(any: Any): { typeUrl: string; value: unknown } {
+  const url = normalizeTypeUrl(any.typeUrl);
+  const codec = lookupType(url);
+  return { typeUrl: url, value: codec ? codec.decode(any.value) : any.value };
+}
+
+/** Whether a codec is registered for `typeUrl` (prefix tolerated). */
+export function isKnownType(typeUrl: string): boolean {
+  return lookupType(normalizeTypeUrl(typeUrl)) !== undefined;
+}

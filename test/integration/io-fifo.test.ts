@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { Readable } from "node:stream";
+import { describe, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import { openStdio } from "../../src/io/index.js";
+import { encodeAny, PROCESS_TYPE_URL } from "../../src/typeurl/index.js";
+import { readAll, uniqueId, useDaemon } from "../fixtures.js";
+
+// The io module against containerd's own shim, driven through raw Tasks RPCs so that only the FIFO
+// handling is under test, not the Task handle.
+describe("FIFO stdio with containerd-shim-runc-v2", () => {
+  const d = useDaemon();
+  const ns = { namespace: "test" };
+
+  async function newContainer(args: string[]): Promise<string> {
+    const id = uniqueId("io");
+    const container = await d.client.containers.create(id, { rootfs: d.rootfs, args });
+    d.defer(() => container.delete().catch(() => undefined));
+    return id;
+  }
+
+  test("stdout alone is accepted by the shim and delivered; close() leaves no dir and no fd", async () => {
+    const id = await newContainer(["/bin/sh", "-c", "echo out; echo err >&2"]);
+    const fds = readdirSync("/proc/self/fd").length;
+    const io = await openStdio({ fifoDir: d.ctr.fifoDir, id, stdio: { stdout: "pipe" } });
+    const out = readAll(io.stdout);
+    await d.client.raw.tasks.create({ containerId: id, ...io.config }, ns);
+    io.attached();
+    await d.client.raw.tasks.start({ containerId: id }, ns);
+    assert.equal((await d.client.raw.tasks.wait({ containerId: id }, ns)).exitStatus, 0);
+    assert.equal(await out, "out\n");
+    await io.done;
+    await d.client.raw.tasks.delete({ containerId: id }, ns);
+    await io.close();
+    await assert.rejects(stat(dirname(io.config.stdout)), { code: "ENOENT" });
+    assert.equal(readdirSync("/proc/self/fd").length, fds);
+  });
+
+  test("exec stdin that ended before Start reaches the process after Start and CloseIO", async () => {
+    const id = await newContainer(["/bin/sleep", "30"]);
+    await d.client.raw.tasks.create({ containerId: id }, ns);
+    await d.client.raw.tasks.start({ containerId: id }, ns);
+    try {
+      const io = await openStdio({
+        fifoDir: d.ctr.fifoDir,
+        id: `${id}-e1`,
+        stdio: { stdin: Readable.from(["early\n"]), stdout: "pipe" },
+      });
+      const out = readAll(io.stdout);
+      const spec = { args: ["/bin/cat"], cwd: "/", env: ["PATH=/bin:/usr/bin"], user: { uid: 0, gid: 0 } };
+      await d.client.raw.tasks.exec(
+        { containerId: id, execId: "e1", ...io.config, spec: encodeAny(PROCESS_TYPE_URL, spec) },
+        ns,
+      );
+      // By now the Readable has ended and our write end is closed: only the placeholder holds "early".
+      await delay(50);
+      await d.client.raw.tasks.start({ containerId: id, execId: "e1" }, ns);
+      io.attached();
+      await io.stdinClosed;
+      await d.client.raw.tasks.closeIO({ containerId: id, execId: "e1", stdin: true }, ns);
+      assert.equal((await d.client.raw.tasks.wait({ containerId: id, execId: "e1" }, ns)).exitStatus, 0);
+      assert.equal(await out, "early\n");
+      await d.client.raw.tasks.deleteProcess({ containerId: id, execId: "e1" }, ns);
+      await io.close();
+    } finally {
+      await d.client.raw.tasks.kill({ containerId: id, signal: 9, all: true }, ns);
+      await d.client.raw.tasks.wait({ containerId: id }, ns);
+      await d.client.raw.tasks.delete({ containerId: id }, ns);
+    }
+  });
+});
