@@ -1,0 +1,44 @@
+// Exec: in one running `sleep` task, n times exec /bin/true (null IO), start, wait, delete —
+// gocmp's `exec` workload. Only the execs are timed, not the task around them.
+import type { Task } from "containerd-sdk";
+import { type Bench, type Measure, measureGo, measureSdk, type Workload } from "./common.js";
+
+async function withSleepingTask<T>(bench: Bench, fn: (task: Task) => Promise<T>): Promise<T> {
+  const c = await bench.client.containers.create(bench.nextId("exec"), {
+    rootfs: bench.rootfs,
+    args: ["/bin/sleep", "600"],
+  });
+  try {
+    const task = await c.newTask();
+    try {
+      await task.start();
+      return await fn(task);
+    } finally {
+      await task.delete({ force: true });
+    }
+  } finally {
+    await c.delete();
+  }
+}
+
+/** Exec, start, wait, delete `n` times in turn; the SDK's budget is 3 RPCs each. */
+async function execs(task: Task, n: number): Promise<undefined> {
+  for (let i = 0; i < n; i++) {
+    const p = await task.exec(`e${i}`, { args: ["/bin/true"] });
+    await p.start();
+    await p.wait();
+    await p.delete();
+  }
+  return undefined;
+}
+
+export function execWorkload(n: number): Workload {
+  return {
+    name: "exec",
+    params: { n },
+    warmup: (bench) => withSleepingTask(bench, (task) => execs(task, 3)),
+    sdk: (bench): Promise<Measure> =>
+      withSleepingTask(bench, (task) => measureSdk(bench, n, () => execs(task, n))),
+    go: (bench) => measureGo(bench, n, ["exec", n], ["exec", 0]),
+  };
+}

@@ -1,0 +1,126 @@
+// Runs every workload and prints JSON lines: one per (workload, implementation) with medians over
+// the rounds, and with $GOCMP a ratio line per workload (SDK / Go; below 1 means the SDK is faster).
+//   npm run bench [-- lifecycle exec stdout rss]      (no names: all of them)
+// Sizes: BENCH_ROUNDS (5), BENCH_N (20 sequential lifecycles), BENCH_CONC_N (40) at BENCH_CONCURRENCY
+// (8), BENCH_EXEC_N (30), BENCH_STDOUT_MIB (1024), BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
+// BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only).
+import { availableParallelism } from "node:os";
+import {
+  type Bench,
+  emit,
+  envInt,
+  type Measure,
+  median,
+  mib,
+  note,
+  round,
+  startBench,
+  type Workload,
+} from "./common.js";
+import { execWorkload } from "./exec.js";
+import { lifecycleWorkload } from "./lifecycle.js";
+import { rssWorkload } from "./rss.js";
+import { stdoutWorkload } from "./stdout.js";
+
+const rounds = Math.max(1, envInt("BENCH_ROUNDS", 5));
+const concurrency = envInt("BENCH_CONCURRENCY", 8);
+const workloads: Workload[] = [
+  lifecycleWorkload(envInt("BENCH_N", 20), 1),
+  lifecycleWorkload(envInt("BENCH_CONC_N", 40), concurrency),
+  execWorkload(envInt("BENCH_EXEC_N", 30)),
+  stdoutWorkload(envInt("BENCH_STDOUT_MIB", 1024)),
+];
+const rss = {
+  n: envInt("BENCH_RSS_N", 1000),
+  checkpoint: envInt("BENCH_RSS_CHECKPOINT", 100),
+  concurrency: Math.max(1, envInt("BENCH_RSS_CONCURRENCY", 1)),
+  pipeEvery: envInt("BENCH_RSS_PIPE_EVERY", 2),
+};
+
+// `lifecycle` selects every lifecycle variant; no names select everything.
+const wanted = process.argv.slice(2);
+const selected = (name: string) =>
+  wanted.length === 0 || wanted.some((w) => name === w || name.startsWith(`${w}-`));
+
+interface Summary {
+  seconds: number;
+  rpcsPerOp: number;
+  cpu: number;
+}
+
+function summarize(workload: Workload, impl: "sdk" | "go", runs: Measure[]): Summary {
+  const seconds = median(runs.map((r) => r.seconds));
+  const ops = runs[0]?.ops ?? 0;
+  const methods = new Map<string, number[]>();
+  for (const run of runs) {
+    for (const [method, count] of run.rpcs) methods.set(method, [...(methods.get(method) ?? []), count]);
+  }
+  // A method missing from a run counted 0 there.
+  const rpcs = Object.fromEntries(
+    [...methods].map(([m, counts]) => [
+      m,
+      round(median([...counts, ...Array(runs.length - counts.length).fill(0)])),
+    ]),
+  );
+  const rpcsPerOp = round(median(runs.map((r) => [...r.rpcs.values()].reduce((a, b) => a + b, 0))));
+  const cpu = median(runs.map((r) => r.cpu));
+  const bytes = runs[0]?.bytes;
+  emit({
+    workload: workload.name,
+    impl,
+    ...workload.params,
+    rounds: runs.length,
+    seconds: round(seconds),
+    seconds_each: runs.map((r) => round(r.seconds)),
+    ...(bytes === undefined
+      ? { ms_per_op: round((seconds * 1000) / ops) }
+      : { mib_per_s: round(mib(bytes) / seconds) }),
+    rpcs_per_op: rpcsPerOp,
+    rpcs,
+    cpu_ms_per_op: round((cpu * 1000) / ops),
+    peak_rss_mib: mib(Math.max(...runs.map((r) => r.peakRss))),
+  });
+  return { seconds, rpcsPerOp, cpu };
+}
+
+async function runWorkload(bench: Bench, workload: Workload): Promise<void> {
+  note(`${workload.name} ${JSON.stringify(workload.params)}: warm-up`);
+  await workload.warmup?.(bench);
+  const sdk: Measure[] = [];
+  const go: Measure[] = [];
+  // Alternating keeps a noisy neighbour from landing on one implementation only.
+  for (let r = 1; r <= rounds; r++) {
+    note(`${workload.name}: round ${r}/${rounds} sdk`);
+    sdk.push(await workload.sdk(bench));
+    if (bench.gocmp) {
+      note(`${workload.name}: round ${r}/${rounds} go`);
+      go.push(await workload.go(bench));
+    }
+  }
+  const s = summarize(workload, "sdk", sdk);
+  if (go.length === 0) return;
+  const g = summarize(workload, "go", go);
+  emit({
+    workload: workload.name,
+    ratio: round(s.seconds / g.seconds, 3),
+    rpcs_ratio: round(s.rpcsPerOp / g.rpcsPerOp, 3),
+    cpu_ratio: round(s.cpu / g.cpu, 3),
+  });
+}
+
+await using bench = await startBench();
+emit({
+  bench: "containerd-sdk",
+  node: process.version,
+  containerd: (await bench.client.version()).version,
+  cpus: availableParallelism(),
+  rounds,
+  gocmp: bench.gocmp ?? null,
+});
+for (const workload of workloads) {
+  if (selected(workload.name)) await runWorkload(bench, workload);
+}
+if (selected("rss")) {
+  note(`rss ${JSON.stringify(rss)}`);
+  await rssWorkload(bench, rss);
+}
