@@ -100,6 +100,24 @@ describe("Client against a private containerd", () => {
     );
   });
 
+  test("connect to a socket without permission: PermissionDeniedError naming the address", async () => {
+    // Root passes every permission check, so the client runs as nobody; the daemon's dir is 0700.
+    const script = `
+      import { Client } from "containerd-sdk";
+      const err = await Client.connect({ address: process.argv[1], timeout: 5000 }).catch((e) => e);
+      console.log(JSON.stringify({ name: err.name, status: err.statusCode?.(), message: err.message }));
+    `;
+    const { stdout } = await run(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script, ctr.address],
+      { uid: 65534, gid: 65534, timeout: 20_000, env: { ...process.env, HOME: "/tmp" } },
+    );
+    const result = JSON.parse(stdout) as { name: string; status: number; message: string };
+    assert.equal(result.name, "PermissionDeniedError", result.message);
+    assert.equal(result.status, 403);
+    assert.ok(result.message.includes(ctr.address), result.message);
+  });
+
   test("close() leaves nothing open: the Node process exits by itself", async () => {
     const rootfs = await ctr.rootfs();
     const script = `

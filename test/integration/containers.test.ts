@@ -134,6 +134,18 @@ describe("containers", () => {
     await c.delete();
   });
 
+  test("typed runc options are stored and read back", async () => {
+    const c = await d.client.containers.create(uniqueId(), {
+      rootfs: d.rootfs,
+      runtime: { options: { binaryName: "runc", noNewKeyring: true } },
+    });
+    const { runtime } = await c.info({ refresh: true });
+    assert.equal(runtime.name, "io.containerd.runc.v2");
+    assert.equal(runtime.options?.binaryName, "runc");
+    assert.equal(runtime.options?.noNewKeyring, true);
+    await c.delete();
+  });
+
   test("delete twice is quiet", async () => {
     const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs });
     await c.delete();

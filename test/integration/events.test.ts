@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type ContainerdEvent, InvalidArgumentError } from "../../src/index.js";
+import { type ContainerdEvent, encodeAny, InvalidArgumentError } from "../../src/index.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
 
 describe("events", () => {
@@ -65,6 +65,36 @@ describe("events", () => {
     })().catch((e: unknown) => e);
     assert.ok(err instanceof InvalidArgumentError, String(err));
     assert.equal(err.field, "filters");
+  });
+
+  test("exactly one exit per process reaches its handle, even when containerd repeats it", async () => {
+    const c = await d.client.containers.create(uniqueId(), {
+      rootfs: d.rootfs,
+      args: ["/bin/sh", "-c", "exit 5"],
+    });
+    const task = await c.newTask();
+    const exits: number[] = [];
+    task.on("exit", (s) => exits.push(s.exitCode));
+    await task.start();
+    const first = await task.wait();
+    // What a daemon restart or a shim crash can do: the same exit published again (here with a
+    // different status, to tell them apart).
+    const repeat = encodeAny("containerd.events.TaskExit", {
+      containerId: c.id,
+      id: c.id,
+      pid: task.pid,
+      exitStatus: 99,
+      exitedAt: new Date(),
+    });
+    await d.client.raw.events.publish(
+      { topic: "/tasks/exit", event: repeat },
+      { namespace: d.client.namespace },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(exits, [5]);
+    assert.deepEqual(await task.wait(), first);
+    assert.equal((await task.delete()).exitCode, 5);
+    await c.delete();
   });
 
   test("100 containers started together: every wait() resolves with the right code over one stream", async () => {

@@ -120,6 +120,31 @@ describe("task stdio", () => {
     await container.delete();
   });
 
+  test("a logging binary receives stdout on fd 3 and stderr on fd 4", async () => {
+    const { chmod, readFile, writeFile } = await import("node:fs/promises");
+    const out = `${d.ctr.dir}/${uniqueId("bin")}`;
+    const logger = `${out}.sh`;
+    // containerd's binary logging protocol: fd 3 stdout, fd 4 stderr, close fd 5 when ready.
+    await writeFile(logger, `#!/bin/sh\nexec 5>&-\ncat <&3 >"${out}.out" &\ncat <&4 >"${out}.err"\nwait\n`);
+    await chmod(logger, 0o755);
+    const container = await d.client.containers.create(uniqueId(), {
+      rootfs: d.rootfs,
+      args: ["/bin/sh", "-c", "echo to-out; echo to-err >&2"],
+    });
+    const task = await container.newTask({ logBinary: { path: logger, args: { tag: "t1" } } });
+    await task.start();
+    await task.wait();
+    await task.delete();
+    await container.delete();
+    // The logger exits once the shim closes its pipes; give it a moment to flush.
+    let text = "";
+    for (let i = 0; i < 50 && !text.includes("to-err"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      text = `${await readFile(`${out}.out`, "utf8").catch(() => "")}|${await readFile(`${out}.err`, "utf8").catch(() => "")}`;
+    }
+    assert.equal(text, "to-out\n|to-err\n");
+  });
+
   test("caller-supplied streams receive the output", async () => {
     const { PassThrough } = await import("node:stream");
     const stdout = new PassThrough();
