@@ -135,12 +135,17 @@ export class Client implements AsyncDisposable {
   async run(options: RunContainerOptions): Promise<RunResult> {
     const { id = `run-${randomBytes(6).toString("hex")}`, input, ...create } = options;
     const container = await this.containers.create(id, create);
+    let result: RunResult;
     try {
       const task = await container.newTask({ stdio: runStdio(input), signal: options.signal });
-      return await collectOutput(task, options);
-    } finally {
-      await container.delete({ signal: options.signal });
+      result = await collectOutput(task, options);
+    } catch (err) {
+      // The run's own failure is what the caller needs; cleanup is best effort here.
+      await container.delete().catch(() => {});
+      throw err;
     }
+    await container.delete({ signal: options.signal });
+    return result;
   }
 
   /**

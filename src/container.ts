@@ -138,9 +138,9 @@ export class Container implements AsyncDisposable {
       execId: "",
       pid: p.pid,
       io,
-      started: p.status !== 1,
+      started: toProcessState(p.status) !== "created",
       exited: stopped ? { exitCode: p.exitStatus, exitedAt: p.exitedAt ?? new Date(0) } : undefined,
-      processSpec: this.#info.spec.process ?? { cwd: "/", user: { uid: 0, gid: 0 } },
+      processSpec: this.#info.spec.process,
     });
   }
 

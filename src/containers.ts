@@ -82,9 +82,7 @@ export class Containers {
   #record(id: string, options: CreateContainerOptions): ContainerRecord {
     assertIdentifier(id, "id");
     if (options.image !== undefined) {
-      throw new NotImplementedError("image: creating from an image is not supported yet; pass rootfs", {
-        code: "UNIMPLEMENTED",
-      });
+      throw new NotImplementedError("image: creating from an image is not supported yet; pass rootfs");
     }
     const rootfs = options.rootfs;
     if (rootfs !== undefined && (typeof rootfs !== "string" || !isAbsolute(rootfs))) {

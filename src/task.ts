@@ -53,16 +53,17 @@ export class Task extends ProcessHandle {
   readonly #processSpec: ProcessSpec;
 
   /** @internal */
-  constructor(init: ProcessInit & { processSpec: ProcessSpec }) {
+  constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined }) {
     super(init);
     this.id = init.containerId;
-    this.#processSpec = init.processSpec;
+    // A spec without a process (a full override) still execs from containerd's defaults.
+    this.#processSpec = init.processSpec ?? { cwd: "/", user: { uid: 0, gid: 0 } };
   }
 
   /** @internal Creates the task (Tasks.Create) with fresh stdio; removes the FIFOs if it fails. */
   static async create(ctx: HandleContext, info: ContainerInfo, options: NewTaskOptions = {}): Promise<Task> {
-    const processSpec = info.spec.process ?? { cwd: "/", user: { uid: 0, gid: 0 } };
-    const terminal = processSpec.terminal ?? false;
+    const processSpec = info.spec.process;
+    const terminal = processSpec?.terminal ?? false;
     if (options.terminal !== undefined && options.terminal !== terminal) {
       throw new InvalidArgumentError(
         `terminal: the container's spec says terminal ${terminal}; set it when creating the container`,

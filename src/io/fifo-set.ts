@@ -3,13 +3,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { InvalidArgumentError } from "../errors/index.js";
+import { IDENTIFIER_PATTERN } from "../identifiers.js";
 import { debug } from "./log.js";
 
 const execFileAsync = promisify(execFile);
 
 // containerd's identifier characters keep the id a plain file name (no slash, no dot segment). The length
 // allows an exec's `<container>-<exec>` and still fits NAME_MAX (255) with the `-XXXXXX`/`-stderr` suffix.
-const IDENTIFIER = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 const MAX_ID_LENGTH = 240;
 
 /** What {@link createFifoSet} makes. */
@@ -50,7 +50,7 @@ export interface FifoSet {
  * @throws InvalidArgumentError naming `id`.
  */
 export function assertFifoId(id: string): void {
-  if (typeof id !== "string" || id.length > MAX_ID_LENGTH || !IDENTIFIER.test(id)) {
+  if (typeof id !== "string" || id.length > MAX_ID_LENGTH || !IDENTIFIER_PATTERN.test(id)) {
     throw new InvalidArgumentError(
       `id ${JSON.stringify(id)} must match [A-Za-z0-9]+([._-][A-Za-z0-9]+)* and be at most ${MAX_ID_LENGTH} characters`,
       { field: "id" },

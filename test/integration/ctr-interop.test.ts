@@ -14,7 +14,7 @@ describe("interoperating with ctr", () => {
 
   test("a container created by ctr can be loaded, its task signalled and deleted by the SDK", async () => {
     const id = uniqueId("ctr");
-    await ctr("run", "-d", "--rootfs", d.rootfs, id, "/bin/sleep", "600");
+    await ctr("run", "-d", "--fifo-dir", d.ctr.fifoDir, "--rootfs", d.rootfs, id, "/bin/sleep", "600");
     const container = await d.client.containers.load(id);
     const task = await container.task();
     assert.equal((await task.status()).status, "running");
