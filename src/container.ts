@@ -2,10 +2,12 @@ import { type CallOptions, rawOptions } from "./call-options.js";
 import { type AnyValue, type ContainerInfo, toContainerInfo } from "./container-info.js";
 import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
+import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { HandleContext } from "./handle-context.js";
 import { attachStdio, type StdioSpec } from "./io/index.js";
 import type { Spec } from "./oci/index.js";
 import { toProcessState } from "./process-status.js";
+import { toMounts } from "./rootfs-mounts.js";
 import { type NewTaskOptions, Task } from "./task.js";
 import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
 
@@ -48,13 +50,15 @@ export class Container implements AsyncDisposable {
   readonly namespace: string;
   readonly #ctx: HandleContext;
   #info: ContainerInfo;
+  readonly #rootfsMounts: Mount[] | undefined;
 
   /** @internal */
-  constructor(ctx: HandleContext, info: ContainerInfo) {
+  constructor(ctx: HandleContext, info: ContainerInfo, rootfsMounts?: Mount[]) {
     this.#ctx = ctx;
     this.id = info.id;
     this.namespace = ctx.namespace;
     this.#info = info;
+    this.#rootfsMounts = rootfsMounts;
   }
 
   /** The container's record: the one held, or with `refresh` the one containerd has now. */
@@ -106,9 +110,13 @@ export class Container implements AsyncDisposable {
     return this.info();
   }
 
-  /** Creates the container's task (one RPC). Start it with `task.start()`. */
-  newTask(options?: NewTaskOptions): Promise<Task> {
-    return Task.create(this.#ctx, this.#info, options);
+  /**
+   * Creates the container's task (one RPC), on the rootfs mounts given here or at create.
+   * Start it with `task.start()`.
+   */
+  newTask(options: NewTaskOptions = {}): Promise<Task> {
+    const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
+    return Task.create(this.#ctx, this.#info, mounts ?? [], options);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Container as ContainerRecord } from "./gen/github.com/containerd/c
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
 import { buildSpec, SPEC_OPTION_KEYS, type SpecOptions } from "./oci/index.js";
+import { type RootfsMount, toMounts } from "./rootfs-mounts.js";
 import { encodeAny, RUNC_OPTIONS_TYPE_URL, SPEC_TYPE_URL } from "./typeurl/index.js";
 
 /** The runtime containerd uses unless told otherwise. */
@@ -14,8 +15,11 @@ export const DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
 /** What `containers.create` takes: spec options (args, env, …) plus where the rootfs comes from. */
 export interface CreateContainerOptions extends SpecOptions, CallOptions {
-  /** Absolute path of a root filesystem on the daemon's host. */
-  rootfs?: string;
+  /**
+   * Absolute path of a root filesystem on the daemon's host, or the mounts that make one up
+   * (held by the handle and passed to the shim when its task is created).
+   */
+  rootfs?: string | RootfsMount[];
   /** An image reference (needs the images capability; not in this version). */
   image?: string;
   /** Labels stored with the container. */
@@ -44,12 +48,13 @@ export class Containers {
   /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
   async create(id: string, options: CreateContainerOptions): Promise<Container> {
     const record = this.#record(id, options);
+    const mounts = Array.isArray(options.rootfs) ? toMounts(options.rootfs, "rootfs") : undefined;
     const { services, hub, namespace } = this.#ctx;
     // Open the event stream now so it is live before the first task starts; no need to wait here.
     void hub.ready(namespace);
     const res = await services.containers.create({ container: record }, rawOptions(options, namespace));
     hub.setTaskPresence(namespace, id, "none");
-    return new Container(this.#ctx, toContainerInfo(res.container ?? record));
+    return new Container(this.#ctx, toContainerInfo(res.container ?? record), mounts);
   }
 
   /** A handle for an existing container (one RPC); NotFoundError when there is none. */
@@ -84,11 +89,11 @@ export class Containers {
     if (options.image !== undefined) {
       throw new NotImplementedError("image: creating from an image is not supported yet; pass rootfs");
     }
-    const rootfs = options.rootfs;
+    const rootfs = Array.isArray(options.rootfs) ? undefined : options.rootfs;
     if (rootfs !== undefined && (typeof rootfs !== "string" || !isAbsolute(rootfs))) {
       throw new InvalidArgumentError(`rootfs: "${rootfs}" must be an absolute path`, { field: "rootfs" });
     }
-    if (rootfs === undefined && options.spec?.root?.path === undefined) {
+    if (options.rootfs === undefined && options.spec?.root?.path === undefined) {
       throw new InvalidArgumentError("rootfs: a rootfs path (or spec.root.path) is required", {
         field: "rootfs",
       });

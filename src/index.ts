@@ -45,6 +45,7 @@ export {
   ProcessHandle,
 } from "./process.js";
 export type { ProcessState, ProcessStatus } from "./process-status.js";
+export type { RootfsMount } from "./rootfs-mounts.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
 export type { RunResult } from "./run-result.js";

@@ -3,6 +3,7 @@ import { type CallOptions, rawOptions } from "./call-options.js";
 import type { ContainerInfo } from "./container-info.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { ExitStatus } from "./events/event.js";
+import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
@@ -15,11 +16,15 @@ import {
   toLinuxResources,
 } from "./oci/index.js";
 import { Process, ProcessHandle, type ProcessInit } from "./process.js";
+import type { RootfsMount } from "./rootfs-mounts.js";
 import { collectOutput, type RunResult, runStdio } from "./run-result.js";
 import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
 
 /** What `container.newTask` takes. */
-export interface NewTaskOptions extends StdioSpec, CallOptions {}
+export interface NewTaskOptions extends StdioSpec, CallOptions {
+  /** Mounts that make up the root filesystem; default: those given at create, if any. */
+  rootfs?: RootfsMount[];
+}
 
 /** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
 export interface ExecOptions extends ProcessOptions, StdioSpec, CallOptions {}
@@ -61,7 +66,12 @@ export class Task extends ProcessHandle {
   }
 
   /** @internal Creates the task (Tasks.Create) with fresh stdio; removes the FIFOs if it fails. */
-  static async create(ctx: HandleContext, info: ContainerInfo, options: NewTaskOptions = {}): Promise<Task> {
+  static async create(
+    ctx: HandleContext,
+    info: ContainerInfo,
+    rootfs: Mount[],
+    options: NewTaskOptions = {},
+  ): Promise<Task> {
     const processSpec = info.spec.process;
     const terminal = processSpec?.terminal ?? false;
     if (options.terminal !== undefined && options.terminal !== terminal) {
@@ -76,7 +86,7 @@ export class Task extends ProcessHandle {
       const res = await ctx.services.tasks.create(
         {
           containerId: info.id,
-          rootfs: [],
+          rootfs,
           ...io.config,
           checkpoint: undefined,
           options: undefined,

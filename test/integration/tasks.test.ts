@@ -183,6 +183,22 @@ describe("tasks", () => {
     await container.delete();
   });
 
+  test("a rootfs made of mounts is mounted by the shim for the task", async () => {
+    const result = await d.client.run({
+      rootfs: [{ type: "bind", source: d.rootfs, options: ["rbind", "ro"] }],
+      args: ["/bin/sh", "-c", "ls /bin/busybox && touch /x"],
+    });
+    assert.equal(result.stdout, "/bin/busybox\n");
+    assert.notEqual(result.exitCode, 0, "the read-only bind mount refuses writes");
+  });
+
+  test("empty rootfs mounts are an InvalidArgumentError naming rootfs", async () => {
+    await assert.rejects(
+      d.client.containers.create(uniqueId(), { rootfs: [] }),
+      (err: unknown) => err instanceof InvalidArgumentError && err.field === "rootfs",
+    );
+  });
+
   test("client.run creates, runs, collects and removes everything", async () => {
     const result = await d.client.run({
       rootfs: d.rootfs,
