@@ -253,9 +253,9 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   }
 
   /** @internal Undoes construction when containerd refused the process: no sink, no FIFOs. */
-  async abandonCreate(): Promise<void> {
+  async abandonCreate(reason: unknown): Promise<void> {
     this.#unwatchNow();
-    this.#rejectExit(new InvalidArgumentError("the process was never created"));
+    this.#rejectExit(reason);
     await this.#io?.close();
   }
 

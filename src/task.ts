@@ -97,7 +97,7 @@ export class Task extends ProcessHandle {
       io.attached();
       task.setPid(res.pid);
     } catch (err) {
-      await task.abandonCreate();
+      await task.abandonCreate(err);
       throw err;
     }
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present");
@@ -168,7 +168,7 @@ export class Task extends ProcessHandle {
         rawOptions(options, this.namespace),
       );
     } catch (err) {
-      await process.abandonCreate();
+      await process.abandonCreate(err);
       throw err;
     }
     return process;
