@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { after, before } from "node:test";
-import { Client } from "../src/index.js";
+import type { Client } from "../src/index.js";
 import {
   type ContainerdInstance,
   type StartContainerdOptions,
@@ -17,8 +17,8 @@ export interface Daemon {
 }
 
 /**
- * Starts one private containerd for the calling test file, with a client whose FIFOs live in the
- * daemon's own temp dir. In CI a failure to start fails the file; it never skips.
+ * Starts one private containerd for the calling test file; its client keeps FIFOs in the daemon's
+ * own temp dir. In CI a failure to start fails the file; it never skips.
  */
 export function useDaemon(options: StartContainerdOptions = {}): Daemon {
   const deferred: Array<() => unknown> = [];
@@ -29,16 +29,11 @@ export function useDaemon(options: StartContainerdOptions = {}): Daemon {
   } as Partial<Daemon> as Daemon;
   before(async () => {
     daemon.ctr = await startContainerd({ namespace: "test", ...options });
-    daemon.client = await Client.connect({
-      address: daemon.ctr.address,
-      namespace: options.namespace ?? "test",
-      fifoDir: daemon.ctr.fifoDir,
-    });
+    daemon.client = daemon.ctr.client;
     daemon.rootfs = await daemon.ctr.rootfs();
   });
   after(async () => {
     for (const fn of deferred.reverse()) await fn();
-    await daemon.client?.close();
     await daemon.ctr?.stop();
   });
   return daemon;

@@ -9,7 +9,7 @@ import type {
 import type { Envelope } from "../gen/github.com/containerd/containerd/api/services/events/v1/events.js";
 import type { RawServices } from "../rpc/services.js";
 import { decodeAny } from "../typeurl/index.js";
-import { quoteFilterValue } from "./filters.js";
+import { scopeFilters } from "./filters.js";
 import { SyncMarker } from "./sync-marker.js";
 
 const debug = createDebug("containerd-sdk:events");
@@ -137,7 +137,7 @@ export class EventHub {
     };
     this.#stream = stream;
     const filters = [
-      ...[...namespaces].map((ns) => `namespace==${quoteFilterValue(ns)},topic~="^/tasks/"`),
+      ...[...namespaces].flatMap((ns) => scopeFilters(ns, ['topic~="^/tasks/"'])),
       marker.filter,
     ];
     debug("subscribe %o", filters);

@@ -1,5 +1,6 @@
 import { isAbortError } from "abort-controller-x";
 import {
+  isDeadlineExceeded,
   isPermissionDenied,
   isUnavailable,
   PermissionDeniedError,
@@ -18,7 +19,8 @@ export function unreachable(path: string, err: unknown): unknown {
       cause: err,
     });
   }
-  if (isUnavailable(err) || !(err instanceof Error) || /DEADLINE|deadline/.test(detail)) {
+  // A daemon that never answers within the timeout is as unreachable as a missing socket.
+  if (isUnavailable(err) || isDeadlineExceeded(err) || !(err instanceof Error)) {
     return new UnavailableError(`containerd-sdk: containerd is not reachable at ${path}: ${detail}`, {
       cause: err,
     });

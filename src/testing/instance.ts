@@ -81,7 +81,13 @@ export class Instance implements ContainerdInstance {
     const exited = daemon.start();
     try {
       // A fresh probe connects at once; our client's channel may sit in reconnect backoff.
-      const probe = await waitServing({ socket: layout.socket, namespace, timeout: startTimeout, exited });
+      const probe = await waitServing({
+        socket: layout.socket,
+        fifoDir: layout.fifoDir,
+        namespace,
+        timeout: startTimeout,
+        exited,
+      });
       await probe.close();
       await this.#waitClient(deadline);
     } catch (err) {

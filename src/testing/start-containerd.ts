@@ -48,7 +48,13 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
     const exited = daemon.start();
     try {
       const { namespace, startTimeout } = settings;
-      const client = await waitServing({ socket: layout.socket, namespace, timeout: startTimeout, exited });
+      const client = await waitServing({
+        socket: layout.socket,
+        fifoDir: layout.fifoDir,
+        namespace,
+        timeout: startTimeout,
+        exited,
+      });
       return { client, metricsAddress };
     } catch (err) {
       await daemon.stop();

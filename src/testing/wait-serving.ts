@@ -7,6 +7,8 @@ import { type DaemonExit, describeExit } from "./daemon.js";
 export interface WaitServingOptions {
   socket: string;
   namespace: string;
+  /** The instance's private FIFO dir, so the client's tasks keep their FIFOs inside it. */
+  fifoDir: string;
   /** Milliseconds from now. */
   timeout: number;
   /** Settles when the daemon dies: waiting stops at once. */
@@ -44,6 +46,7 @@ export async function waitServing(options: WaitServingOptions): Promise<Client> 
         return await Client.connect({
           address: options.socket,
           namespace: options.namespace,
+          fifoDir: options.fifoDir,
           timeout: Math.min(remaining, 2000),
           signal: stop.signal,
         });
