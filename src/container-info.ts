@@ -1,10 +1,28 @@
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
-import type { Options as RuncOptionsMessage } from "./gen/github.com/containerd/containerd/runtime/v2/runc/options/oci.js";
 import type { Spec } from "./oci/index.js";
-import { decodeAny, RUNC_OPTIONS_TYPE_URL } from "./typeurl/index.js";
+import { type AnyValue, decodeAny, RUNC_OPTIONS_TYPE_URL } from "./typeurl/index.js";
 
-/** runc's options for `io.containerd.runc.v2` (containerd.runc.v1.Options). */
-export type RuncOptions = Partial<Omit<RuncOptionsMessage, "criuImagePath" | "criuWorkPath">>;
+/** runc's options for `io.containerd.runc.v2` (`containerd.runc.v1.Options`); unset fields keep runc's defaults. */
+export interface RuncOptions {
+  /** Don't use pivot_root to jail the process inside the rootfs. */
+  noPivotRoot?: boolean;
+  /** Don't create a new session keyring for the container. */
+  noNewKeyring?: boolean;
+  /** Cgroup path the shim is placed in. */
+  shimCgroup?: string;
+  /** Owner uid of the stdio FIFOs the shim opens. */
+  ioUid?: number;
+  /** Owner gid of the stdio FIFOs the shim opens. */
+  ioGid?: number;
+  /** The runc binary (name on the shim's PATH, or absolute path). */
+  binaryName?: string;
+  /** runc's state root. */
+  root?: string;
+  /** The criu binary used for checkpoints. */
+  criuPath?: string;
+  /** Use systemd to manage cgroups. */
+  systemdCgroup?: boolean;
+}
 
 /** Which shim runs a container's tasks. */
 export interface RuntimeInfo {
@@ -15,10 +33,7 @@ export interface RuntimeInfo {
 }
 
 /** An extension or other opaque value stored with a container: type URL and encoded bytes. */
-export interface AnyValue {
-  typeUrl: string;
-  value: Uint8Array;
-}
+export type { AnyValue };
 
 /** A container's record as containerd stores it. */
 export interface ContainerInfo {

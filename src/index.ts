@@ -13,7 +13,7 @@ export {
   type LoadTaskOptions,
   type UpdateContainerOptions,
 } from "./container.js";
-export type { AnyValue, ContainerInfo, RuncOptions, RuntimeInfo } from "./container-info.js";
+export type { ContainerInfo, RuncOptions, RuntimeInfo } from "./container-info.js";
 export {
   type Containers,
   type CreateContainerOptions,
@@ -35,8 +35,15 @@ export type {
 } from "./io/index.js";
 export type { TaskMetrics } from "./metrics.js";
 export type { NamespaceInfo, Namespaces } from "./namespaces.js";
-export type { HostNamespace, ProcessOptions, ResourceOptions, SpecOptions } from "./oci/index.js";
-export type * from "./oci/spec.js";
+export {
+  HOST_NAMESPACES,
+  type HostNamespace,
+  type ProcessOptions,
+  type ResourceOptions,
+  type SpecOptions,
+} from "./oci/index.js";
+/** OCI runtime spec types (`oci.Spec`, `oci.Process`, `oci.Mount` …), as containerd stores them. */
+export type * as oci from "./oci/spec.js";
 export {
   type DeleteProcessOptions,
   type KillOptions,
@@ -47,6 +54,7 @@ export {
 export type { ProcessState, ProcessStatus } from "./process-status.js";
 export type { RootfsMount } from "./rootfs-mounts.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
+export type { NamespaceCallOptions } from "./rpc/namespace-middleware.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
 export type { RunResult } from "./run-result.js";
 export type { Signal } from "./signals.js";
@@ -58,4 +66,4 @@ export {
   Task,
   type UpdateTaskOptions,
 } from "./task.js";
-export { decodeAny, encodeAny, normalizeTypeUrl } from "./typeurl/index.js";
+export { type AnyValue, decodeAny, encodeAny, normalizeTypeUrl } from "./typeurl/index.js";

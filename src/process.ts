@@ -46,7 +46,7 @@ export interface ProcessInit {
 }
 
 /**
- * @internal What a task's init process and an exec'd process share: start, wait, kill, stdio,
+ * What a task's init process and an exec'd process share: start, wait, kill, stdio,
  * delete. The handle keeps its pid, IO and exit; the exit arrives on the client's event stream.
  */
 export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implements AsyncDisposable {

@@ -1,7 +1,8 @@
 import { type CallOptions, type ClientMiddleware, Metadata } from "nice-grpc-common";
 
-/** @internal Per-call option naming the containerd namespace a call runs in. */
+/** Per-call option of the raw stubs: the containerd namespace a call runs in (`containerd-namespace` metadata). */
 export interface NamespaceCallOptions {
+  /** The namespace; omitted for the services that need none (Version, Introspection, Events.Subscribe). */
   namespace?: string;
 }
 

@@ -1,7 +1,12 @@
 import { InvalidArgumentError } from "../errors/index.js";
-import type { Any } from "../gen/google/protobuf/any.js";
 import "./known-types.js";
 import { lookupType } from "./registry.js";
+
+/** A `google.protobuf.Any` as plain data: the type URL and the encoded value. */
+export interface AnyValue {
+  typeUrl: string;
+  value: Uint8Array;
+}
 
 /**
  * A type URL as containerd writes it: the bare full name. Go's typeurl accepts
@@ -16,7 +21,7 @@ export function normalizeTypeUrl(typeUrl: string): string {
  * Encodes `value` as an Any under `typeUrl`. Registered protobuf types take a partial message,
  * OCI types a JSON-able object; a `Uint8Array` passes through as already-encoded bytes.
  */
-export function encodeAny(typeUrl: string, value: unknown): Any {
+export function encodeAny(typeUrl: string, value: unknown): AnyValue {
   const url = normalizeTypeUrl(typeUrl);
   if (value instanceof Uint8Array) return { typeUrl: url, value };
   const codec = lookupType(url);
@@ -29,7 +34,7 @@ export function encodeAny(typeUrl: string, value: unknown): Any {
 }
 
 /** Decodes an Any; an unregistered type comes back as its raw bytes. */
-export function decodeAny(any: Any): { typeUrl: string; value: unknown } {
+export function decodeAny(any: AnyValue): { typeUrl: string; value: unknown } {
   const url = normalizeTypeUrl(any.typeUrl);
   const codec = lookupType(url);
   return { typeUrl: url, value: codec ? codec.decode(any.value) : any.value };

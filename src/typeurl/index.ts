@@ -1,4 +1,4 @@
-export { decodeAny, encodeAny, isKnownType, normalizeTypeUrl } from "./any.js";
+export { type AnyValue, decodeAny, encodeAny, isKnownType, normalizeTypeUrl } from "./any.js";
 export {
   LINUX_RESOURCES_TYPE_URL,
   PROCESS_TYPE_URL,
