@@ -5,7 +5,7 @@ import { Client } from "containerd-sdk";
 import { startContainerd } from "containerd-sdk/testing";
 
 const args = process.argv.slice(2);
-const command = args.length > 0 ? args : ["/bin/sh", "-c", "echo hello from $(hostname); uname -r; exit 3"];
+const command = args.length > 0 ? args : ["/bin/sh", "-c", "echo hello from $(hostname); uname -r"];
 
 const address = process.env.CONTAINERD_ADDRESS;
 await using daemon = address ? undefined : await startContainerd();
@@ -19,3 +19,5 @@ const { exitCode, stdout, stderr } = await client.run({ rootfs, args: command, h
 process.stdout.write(stdout);
 process.stderr.write(stderr);
 console.log(`exit code ${exitCode}`);
+// The script exits as the container did, like `docker run`.
+process.exitCode = exitCode;

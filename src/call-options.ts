@@ -9,18 +9,56 @@ export interface CallOptions {
   timeout?: number;
 }
 
-/** @internal Checks `timeout` and turns SDK call options into nice-grpc ones for `namespace`. */
-export function rawOptions(options: CallOptions | undefined, namespace?: string): RawCallOptions {
-  const timeout = options?.timeout;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
-    throw new InvalidArgumentError(`timeout: ${timeout} must be a finite number of milliseconds >= 0`, {
-      field: "timeout",
+/**
+ * @internal A method's options argument as an object: `{}` when absent (undefined or null), an
+ * InvalidArgumentError naming `field` when it is anything but an object, so a caller's slip never
+ * surfaces as a TypeError from inside the SDK.
+ */
+export function optionsObject<T extends object>(
+  options: T | null | undefined,
+  field = "options",
+): Partial<T> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${field}: expected an options object, got ${describe(options)}`, {
+      field,
     });
   }
-  return { signal: options?.signal, deadline: timeout, namespace };
+  return options;
+}
+
+/** @internal Checks `signal` and `timeout` of a method's last argument; see {@link optionsObject}. */
+export function checkCallOptions(options: CallOptions | null | undefined): CallOptions {
+  const checked = optionsObject(options);
+  const { signal, timeout } = checked;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(`signal: expected an AbortSignal, got ${describe(signal)}`, {
+      field: "signal",
+    });
+  }
+  if (timeout !== undefined && !(typeof timeout === "number" && Number.isFinite(timeout) && timeout >= 0)) {
+    throw new InvalidArgumentError(
+      `timeout: ${describe(timeout)} must be a finite number of milliseconds >= 0`,
+      { field: "timeout" },
+    );
+  }
+  return checked;
+}
+
+/** @internal Checks `timeout` and turns SDK call options into nice-grpc ones for `namespace`. */
+export function rawOptions(options: CallOptions | undefined, namespace?: string): RawCallOptions {
+  const { signal, timeout } = checkCallOptions(options);
+  return { signal, deadline: timeout, namespace };
 }
 
 /** @internal Like rawOptions, but drops `timeout`: streams and waits run until done or aborted. */
 export function streamOptions(options: CallOptions | undefined, namespace?: string): RawCallOptions {
-  return { signal: options?.signal, namespace };
+  const { signal } = checkCallOptions(options);
+  return { signal, namespace };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
-import { type CallOptions, rawOptions } from "./call-options.js";
+import { type CallOptions, checkCallOptions, optionsObject, rawOptions } from "./call-options.js";
 import { Containers, type CreateContainerOptions } from "./containers.js";
 import { InvalidArgumentError, UnavailableError } from "./errors/index.js";
 import { Events } from "./events/events.js";
@@ -87,6 +87,7 @@ export class Client implements AsyncDisposable {
    * with UnavailableError (or PermissionDeniedError) naming the socket, within `timeout`.
    */
   static async connect(options: ConnectOptions = {}): Promise<Client> {
+    options = checkCallOptions(options);
     const namespace = options.namespace ?? process.env.CONTAINERD_NAMESPACE ?? "default";
     assertIdentifier(namespace, "namespace");
     const timeout = options.timeout ?? DEFAULT_CONNECT_TIMEOUT;
@@ -132,7 +133,8 @@ export class Client implements AsyncDisposable {
    * Runs a container to its exit and removes everything it made, also when something fails:
    * create, new task, start, wait, delete task, delete container (5 RPCs).
    */
-  async run(options: RunContainerOptions): Promise<RunResult> {
+  async run(options: RunContainerOptions = {}): Promise<RunResult> {
+    options = optionsObject(options);
     const { id = `run-${randomBytes(6).toString("hex")}`, input, ...create } = options;
     const container = await this.containers.create(id, create);
     let result: RunResult;

@@ -1,5 +1,5 @@
 import { isAbsolute } from "node:path";
-import { type CallOptions, rawOptions, streamOptions } from "./call-options.js";
+import { type CallOptions, optionsObject, rawOptions, streamOptions } from "./call-options.js";
 import { Container } from "./container.js";
 import { type AnyValue, type RuncOptions, toContainerInfo } from "./container-info.js";
 import { InvalidArgumentError, isNotImplemented, NotImplementedError } from "./errors/index.js";
@@ -7,6 +7,7 @@ import type { Container as ContainerRecord } from "./gen/github.com/containerd/c
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
 import { buildSpec, SPEC_OPTION_KEYS, type SpecOptions } from "./oci/index.js";
+import { checkStringArray, checkStringRecord } from "./oci/validate.js";
 import { type RootfsMount, toMounts } from "./rootfs-mounts.js";
 import { encodeAny, RUNC_OPTIONS_TYPE_URL, SPEC_TYPE_URL } from "./typeurl/index.js";
 
@@ -46,7 +47,8 @@ export class Containers {
   }
 
   /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
-  async create(id: string, options: CreateContainerOptions): Promise<Container> {
+  async create(id: string, options: CreateContainerOptions = {}): Promise<Container> {
+    options = optionsObject(options);
     const record = this.#record(id, options);
     const mounts = Array.isArray(options.rootfs) ? toMounts(options.rootfs, "rootfs") : undefined;
     const { services, hub, namespace } = this.#ctx;
@@ -70,7 +72,7 @@ export class Containers {
   /** Handles for the namespace's containers, optionally filtered; streamed when the daemon can. */
   async list(options: ListContainersOptions = {}): Promise<Container[]> {
     const { services, namespace } = this.#ctx;
-    const filters = options.filters ?? [];
+    const filters = checkStringArray("filters", optionsObject(options).filters ?? []);
     let records: ContainerRecord[];
     try {
       records = [];
@@ -105,7 +107,7 @@ export class Containers {
     const runtimeOptions = options.runtime?.options;
     return {
       id,
-      labels: { ...options.labels },
+      labels: checkStringRecord("labels", options.labels ?? {}),
       image: "",
       runtime: {
         name: options.runtime?.name ?? DEFAULT_RUNTIME,

@@ -1,6 +1,7 @@
 import { type CallOptions, rawOptions } from "./call-options.js";
 import { NotFoundError } from "./errors/index.js";
 import { assertIdentifier } from "./identifiers.js";
+import { checkStringRecord } from "./oci/validate.js";
 import type { RawServices } from "./rpc/services.js";
 
 /** A containerd namespace and its labels. */
@@ -42,6 +43,7 @@ export class Namespaces {
     options?: CallOptions,
   ): Promise<NamespaceInfo> {
     assertIdentifier(name, "name");
+    labels = checkStringRecord("labels", labels ?? {});
     // containerd publishes a /namespaces/ event in the call's namespace: name it.
     const res = await this.#services.namespaces.create(
       { namespace: { name, labels } },
@@ -60,6 +62,7 @@ export class Namespaces {
     options?: CallOptions,
   ): Promise<NamespaceInfo> {
     assertIdentifier(name, "name");
+    labels = checkStringRecord("labels", labels);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     const res = await this.#services.namespaces.update(
       { namespace: { name, labels }, updateMask: paths },

@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import { InvalidArgumentError } from "./errors/index.js";
+import { invalid } from "./oci/validate.js";
 
 /** A signal by name (`"SIGTERM"`, `"TERM"`, `"SIGRTMIN+3"`) or by number. */
 export type Signal = NodeJS.Signals | string | number;
@@ -24,5 +24,5 @@ export function signalNumber(signal: Signal, field = "signal"): number {
       if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
     }
   }
-  throw new InvalidArgumentError(`${field}: ${JSON.stringify(signal)} is not a known signal`, { field });
+  throw invalid(field, signal, "is not a known signal");
 }

@@ -1,5 +1,9 @@
+import { chmod, mkdtemp, readFile, rm, watch } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { after, before } from "node:test";
+import { build } from "esbuild";
 import type { Client } from "../src/index.js";
 import {
   type ContainerdInstance,
@@ -78,4 +82,63 @@ export function readUntil(stream: Readable, text: string): Promise<string> {
     stream.on("end", onEnd);
     stream.on("error", reject);
   });
+}
+
+/** A script bundled with the SDK into a world-readable temp dir; `remove()` deletes it. */
+export interface ReadableScript {
+  /** Absolute path of the bundled ES module. */
+  path: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Bundles `source` (an ES module that may import "containerd-sdk") with everything it imports into
+ * one file under a fresh 0755 temp dir, so a child process running as another user (nobody) can run
+ * it with plain `node` wherever the checkout lives (a clone under /root is 0700).
+ */
+export async function readableScript(source: string): Promise<ReadableScript> {
+  const dir = await mkdtemp(join(tmpdir(), "containerd-sdk-script-"));
+  await chmod(dir, 0o755);
+  const path = join(dir, "script.mjs");
+  await build({
+    stdin: { contents: source, resolveDir: import.meta.dirname, loader: "ts" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["source"],
+    outfile: path,
+    logLevel: "silent",
+    // CommonJS dependencies (grpc-js) call require() for Node's built-ins.
+    banner: {
+      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+    },
+  });
+  await chmod(path, 0o644);
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Resolves with the text of `path` once `done(text)` holds, reading it again whenever anything in its
+ * directory changes (no polling interval); rejects after `timeoutMs` with what was last read.
+ */
+export async function untilFile(
+  path: string,
+  done: (text: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const read = () => readFile(path, "utf8").catch(() => "");
+  const signal = AbortSignal.timeout(timeoutMs);
+  const changes = watch(dirname(path), { signal });
+  let text = await read();
+  try {
+    if (done(text)) return text;
+    for await (const _ of changes) {
+      text = await read();
+      if (done(text)) return text;
+    }
+  } catch (err) {
+    if ((err as Error).name !== "AbortError") throw err;
+  }
+  throw new Error(`${path} never had what was expected; last read ${JSON.stringify(text.slice(-200))}`);
 }

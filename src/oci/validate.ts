@@ -14,7 +14,8 @@ function show(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // BigInt and cycles defeat JSON; a null-prototype object defeats String().
+    text = typeof value === "object" && value !== null ? "an object" : String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -15,6 +15,7 @@ import {
 } from "../../src/index.js";
 import { type ContainerdInstance, startContainerd } from "../../src/testing/index.js";
 import { SPEC_TYPE_URL } from "../../src/typeurl/index.js";
+import { readableScript } from "../fixtures.js";
 
 const run = promisify(execFile);
 
@@ -102,20 +103,26 @@ describe("Client against a private containerd", () => {
 
   test("connect to a socket without permission: PermissionDeniedError naming the address", async () => {
     // Root passes every permission check, so the client runs as nobody; the daemon's dir is 0700.
-    const script = `
+    const script = await readableScript(`
       import { Client } from "containerd-sdk";
-      const err = await Client.connect({ address: process.argv[1], timeout: 5000 }).catch((e) => e);
+      const err = await Client.connect({ address: process.argv[2], timeout: 5000 }).catch((e) => e);
       console.log(JSON.stringify({ name: err.name, status: err.statusCode?.(), message: err.message }));
-    `;
-    const { stdout } = await run(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script, ctr.address],
-      { uid: 65534, gid: 65534, timeout: 20_000, env: { ...process.env, HOME: "/tmp" } },
-    );
-    const result = JSON.parse(stdout) as { name: string; status: number; message: string };
-    assert.equal(result.name, "PermissionDeniedError", result.message);
-    assert.equal(result.status, 403);
-    assert.ok(result.message.includes(ctr.address), result.message);
+    `);
+    try {
+      const { stdout } = await run(process.execPath, [script.path, ctr.address], {
+        uid: 65534,
+        gid: 65534,
+        cwd: "/",
+        timeout: 20_000,
+        env: { ...process.env, HOME: "/tmp" },
+      });
+      const result = JSON.parse(stdout) as { name: string; status: number; message: string };
+      assert.equal(result.name, "PermissionDeniedError", result.message);
+      assert.equal(result.status, 403);
+      assert.ok(result.message.includes(ctr.address), result.message);
+    } finally {
+      await script.remove();
+    }
   });
 
   test("close() leaves nothing open: the Node process exits by itself", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmod, writeFile } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { UnavailableError } from "../../src/index.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { uniqueId, untilFile, useDaemon } from "../fixtures.js";
 
 describe("faults", () => {
   const d = useDaemon();
@@ -10,7 +10,8 @@ describe("faults", () => {
   test("containerd stops in the middle of an RPC: the call fails with UnavailableError, nothing hangs", async () => {
     // A runc that never answers keeps Tasks.Create pending inside the daemon.
     const hangingRunc = `${d.ctr.dir}/${uniqueId("runc")}.sh`;
-    await writeFile(hangingRunc, "#!/bin/sh\nexec sleep 60\n");
+    const called = `${hangingRunc}.called`;
+    await writeFile(hangingRunc, `#!/bin/sh\necho "$@" >> ${called}\nexec sleep 60\n`);
     await chmod(hangingRunc, 0o755);
     const c = await d.client.containers.create(uniqueId(), {
       rootfs: d.rootfs,
@@ -18,7 +19,8 @@ describe("faults", () => {
       runtime: { options: { binaryName: hangingRunc } },
     });
     const pending = c.newTask().catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 500));
+    // The shim has called runc, so Tasks.Create is pending inside the daemon.
+    await untilFile(called, (text) => text.includes("create"));
     const pid = d.ctr.pid;
     assert.ok(pid, "the daemon runs");
     process.kill(pid, "SIGKILL");

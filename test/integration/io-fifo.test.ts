@@ -3,8 +3,8 @@ import { readdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { describe, test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { openStdio } from "../../src/io/index.js";
 import { encodeAny, PROCESS_TYPE_URL } from "../../src/typeurl/index.js";
 import { readAll, uniqueId, useDaemon } from "../fixtures.js";
@@ -44,10 +44,11 @@ describe("FIFO stdio with containerd-shim-runc-v2", () => {
     await d.client.raw.tasks.create({ containerId: id }, ns);
     await d.client.raw.tasks.start({ containerId: id }, ns);
     try {
+      const early = Readable.from(["early\n"]);
       const io = await openStdio({
         fifoDir: d.ctr.fifoDir,
         id: `${id}-e1`,
-        stdio: { stdin: Readable.from(["early\n"]), stdout: "pipe" },
+        stdio: { stdin: early, stdout: "pipe" },
       });
       const out = readAll(io.stdout);
       const spec = { args: ["/bin/cat"], cwd: "/", env: ["PATH=/bin:/usr/bin"], user: { uid: 0, gid: 0 } };
@@ -55,8 +56,9 @@ describe("FIFO stdio with containerd-shim-runc-v2", () => {
         { containerId: id, execId: "e1", ...io.config, spec: encodeAny(PROCESS_TYPE_URL, spec) },
         ns,
       );
-      // By now the Readable has ended and our write end is closed: only the placeholder holds "early".
-      await delay(50);
+      // Once the Readable has been drained into the FIFO, only the pipe (held open by the
+      // placeholder) keeps "early" until the shim opens stdin at Start.
+      await finished(early);
       await d.client.raw.tasks.start({ containerId: id, execId: "e1" }, ns);
       io.attached();
       await io.stdinClosed;

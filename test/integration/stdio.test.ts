@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { readAll, readUntil, uniqueId, useDaemon } from "../fixtures.js";
+import { readAll, readUntil, uniqueId, untilFile, useDaemon } from "../fixtures.js";
 
 describe("task stdio", () => {
   const d = useDaemon();
@@ -56,7 +56,8 @@ describe("task stdio", () => {
   test("terminal: true with resize() works and the TTY output is complete", async () => {
     const container = await d.client.containers.create(uniqueId(), {
       rootfs: d.rootfs,
-      args: ["/bin/sh", "-c", "sleep 0.3; stty size; seq 1 2000"],
+      // Waits for a line on stdin, sent after the resize, so the size it prints is the new one.
+      args: ["/bin/sh", "-c", "read go; stty size; seq 1 2000"],
       terminal: true,
     });
     const task = await container.newTask({ stdio: "pipe" });
@@ -64,10 +65,12 @@ describe("task stdio", () => {
     const out = readAll(task.stdout);
     await task.start();
     await task.resize(100, 40);
+    task.stdin?.write("go\n");
     await task.wait();
     await task.delete();
     const text = (await out).replaceAll("\r\n", "\n");
-    assert.ok(text.startsWith("40 100\n"), JSON.stringify(text.slice(0, 40)));
+    // The pty echoes what stdin typed ("go") before the program's own output.
+    assert.ok(text.replace(/^go\n/, "").startsWith("40 100\n"), JSON.stringify(text.slice(0, 40)));
     assert.ok(text.endsWith("1999\n2000\n"), JSON.stringify(text.slice(-20)));
     await container.delete();
   });
@@ -136,13 +139,9 @@ describe("task stdio", () => {
     await task.wait();
     await task.delete();
     await container.delete();
-    // The logger exits once the shim closes its pipes; give it a moment to flush.
-    let text = "";
-    for (let i = 0; i < 50 && !text.includes("to-err"); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      text = `${await readFile(`${out}.out`, "utf8").catch(() => "")}|${await readFile(`${out}.err`, "utf8").catch(() => "")}`;
-    }
-    assert.equal(text, "to-out\n|to-err\n");
+    // The logger exits once the shim closes its pipes; its files fill in when it flushes.
+    assert.equal(await untilFile(`${out}.out`, (t) => t.includes("to-out\n")), "to-out\n");
+    assert.equal(await untilFile(`${out}.err`, (t) => t.includes("to-err\n")), "to-err\n");
   });
 
   test("caller-supplied streams receive the output", async () => {

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds gocmp, the containerd Go client doing the bench's workloads, against Debian's packaged
+# Go client (GOPATH mode, offline): `bash bench/gocmp/build.sh [OUT]` prints the binary's path.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-/tmp/containerd-sdk-gocmp/gocmp}
+if [[ -x $out && $out -nt $here/main.go ]]; then echo "$out"; exit 0; fi
+if ! command -v go >/dev/null || [[ ! -d /usr/share/gocode/src/github.com/containerd/containerd ]]; then
+  echo "gocmp: installing golang-go and golang-github-containerd-containerd-dev from Debian's packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q golang-go golang-github-containerd-containerd-dev >/dev/null
+fi
+gopath=$(mktemp -d)
+trap 'rm -rf "$gopath"' EXIT
+mkdir -p "$gopath/src/gocmp" "$(dirname "$out")"
+cp "$here/main.go" "$gopath/src/gocmp/"
+GOPATH=$gopath:/usr/share/gocode GO111MODULE=off GOCACHE="$(dirname "$out")/cache" go build -o "$out" gocmp
+echo "$out"
