@@ -124,7 +124,7 @@ describe("task stdio", () => {
   });
 
   test("a logging binary receives stdout on fd 3 and stderr on fd 4", async () => {
-    const { chmod, readFile, writeFile } = await import("node:fs/promises");
+    const { chmod, writeFile } = await import("node:fs/promises");
     const out = `${d.ctr.dir}/${uniqueId("bin")}`;
     const logger = `${out}.sh`;
     // containerd's binary logging protocol: fd 3 stdout, fd 4 stderr, close fd 5 when ready.
