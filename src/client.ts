@@ -170,6 +170,11 @@ export class Client implements AsyncDisposable {
     return this;
   }
 
+  /** @internal Entries the event hub holds for handles (records, listeners, presence); for tests. */
+  get eventHubSize(): number {
+    return this.#connection.hub.size;
+  }
+
   /** Removes a listener added with `on`. */
   off<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this {
     this.#connection.hub.off(event, listener as never);
