@@ -4,6 +4,7 @@ import { type CallOptions, checkCallOptions, optionsObject, rawOptions } from ".
 import { Containers, type CreateContainerOptions } from "./containers.js";
 import { InvalidArgumentError, UnavailableError } from "./errors/index.js";
 import { Events } from "./events/events.js";
+import type { ClientEvents } from "./events/hub.js";
 import { HealthCheckResponse_ServingStatus } from "./gen/grpc/health/v1/health.js";
 import { assertIdentifier } from "./identifiers.js";
 import { Introspection } from "./introspection.js";
@@ -159,6 +160,27 @@ export class Client implements AsyncDisposable {
       throw new UnavailableError(`containerd-sdk: the client for ${this.address} is closed`);
     }
     return this.#connection.services;
+  }
+
+  /**
+   * Calls `listener` when the event stream every view shares breaks (`"disconnect"`, e.g.
+   * containerd stopped) and when it is live again with waiting processes reconciled
+   * (`"reconnect"`). Listeners are shared by all views and removed by `close()`.
+   */
+  on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this {
+    this.#connection.hub.on(event, listener as never);
+    return this;
+  }
+
+  /** @internal Entries the event hub holds for handles (records, listeners, presence); for tests. */
+  get eventHubSize(): number {
+    return this.#connection.hub.size;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this {
+    this.#connection.hub.off(event, listener as never);
+    return this;
   }
 
   /** Closes the channel shared by every view. Idempotent; nothing keeps Node's loop alive afterwards. */

@@ -1,6 +1,8 @@
+import { EventEmitter } from "node:events";
 import { type CallOptions, rawOptions } from "./call-options.js";
 import { type AnyValue, type ContainerInfo, toContainerInfo } from "./container-info.js";
 import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
+import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { HandleContext } from "./handle-context.js";
@@ -39,11 +41,23 @@ export interface DeleteContainerOptions extends CallOptions {
   snapshot?: boolean;
 }
 
+/** Events a container handle emits (from the client's event stream, while a listener is attached). */
+export interface ContainerEvents {
+  /** A task was created for the container (by this or any client). */
+  "task-created": [info: { pid: number }];
+  /** The container's task was deleted. */
+  "task-deleted": [status: ExitStatus];
+  /** The container record was deleted. */
+  deleted: [];
+}
+
+const CONTAINER_EVENT_NAMES = new Set<string | symbol>(["task-created", "task-deleted", "deleted"]);
+
 /**
  * A container: containerd's record (held, so reading it costs nothing) plus the operations on it.
  * Knows whether it has a task from the client's event stream, not by asking.
  */
-export class Container implements AsyncDisposable {
+export class Container extends EventEmitter<ContainerEvents> implements AsyncDisposable {
   /** The container id, unique in its namespace. */
   readonly id: string;
   /** The namespace the container lives in. */
@@ -51,14 +65,27 @@ export class Container implements AsyncDisposable {
   readonly #ctx: HandleContext;
   #info: ContainerInfo;
   readonly #rootfsMounts: Mount[] | undefined;
+  #unwatch: (() => void) | undefined;
 
   /** @internal */
   constructor(ctx: HandleContext, info: ContainerInfo, rootfsMounts?: Mount[]) {
+    super();
     this.#ctx = ctx;
     this.id = info.id;
     this.namespace = ctx.namespace;
     this.#info = info;
     this.#rootfsMounts = rootfsMounts;
+    const plain = this as unknown as EventEmitter;
+    plain.on("newListener", (name: string | symbol) => {
+      if (CONTAINER_EVENT_NAMES.has(name) && !this.#unwatch) {
+        this.#unwatch = ctx.hub.watchContainer(ctx.namespace, this.id, (ev) => this.#onEvent(ev));
+      }
+    });
+    plain.on("removeListener", () => {
+      let count = 0;
+      for (const n of CONTAINER_EVENT_NAMES) count += this.listenerCount(n as keyof ContainerEvents);
+      if (count === 0) this.#stopWatching();
+    });
   }
 
   /** The container's record: the one held, or with `refresh` the one containerd has now. */
@@ -126,14 +153,15 @@ export class Container implements AsyncDisposable {
   async task(options: LoadTaskOptions = {}): Promise<Task> {
     const { services, hub, namespace } = this.#ctx;
     // The stream must be live before reading the state, or an exit in between would be lost.
-    await hub.ready(namespace);
+    await hub.ready(namespace, { signal: options.signal, timeout: options.timeout });
+    const token = hub.presenceToken(namespace);
     const res = await services.tasks.get(
       { containerId: this.id, execId: "" },
       rawOptions(options, namespace),
     );
     const p = res.process;
     if (!p) throw new InvalidArgumentError(`containerd returned no process for task "${this.id}"`);
-    hub.setTaskPresence(namespace, this.id, "present");
+    hub.setTaskPresence(namespace, this.id, "present", token);
     const stopped = toProcessState(p.status) === "stopped";
     const config = { stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, terminal: p.terminal };
     const io = options.attach
@@ -194,6 +222,21 @@ export class Container implements AsyncDisposable {
     } catch (err) {
       if (isNotFound(err)) return false;
       throw err;
+    }
+  }
+
+  #stopWatching(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+  }
+
+  #onEvent(ev: ContainerdEvent): void {
+    if (ev.topic === "/tasks/create") this.emit("task-created", { pid: ev.event.pid });
+    else if (ev.topic === "/tasks/delete" && (ev.event.id === "" || ev.event.id === this.id)) {
+      this.emit("task-deleted", { exitCode: ev.event.exitStatus, exitedAt: ev.event.exitedAt });
+    } else if (ev.topic === "/containers/delete") {
+      this.emit("deleted");
+      this.#stopWatching();
     }
   }
 

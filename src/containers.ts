@@ -53,9 +53,11 @@ export class Containers {
     const mounts = Array.isArray(options.rootfs) ? toMounts(options.rootfs, "rootfs") : undefined;
     const { services, hub, namespace } = this.#ctx;
     // Open the event stream now so it is live before the first task starts; no need to wait here.
-    void hub.ready(namespace);
+    void hub.ready(namespace).catch(() => {});
+    // "No task" is known only if the stream was live throughout; else containers.delete asks.
+    const token = hub.presenceToken(namespace);
     const res = await services.containers.create({ container: record }, rawOptions(options, namespace));
-    hub.setTaskPresence(namespace, id, "none");
+    hub.setTaskPresence(namespace, id, "none", token);
     return new Container(this.#ctx, toContainerInfo(res.container ?? record), mounts);
   }
 
@@ -63,7 +65,7 @@ export class Containers {
   async load(id: string, options?: CallOptions): Promise<Container> {
     assertIdentifier(id, "id");
     const { services, hub, namespace } = this.#ctx;
-    void hub.ready(namespace);
+    void hub.ready(namespace).catch(() => {});
     const res = await services.containers.get({ id }, rawOptions(options, namespace));
     if (!res.container) throw new InvalidArgumentError(`containerd returned no record for "${id}"`);
     return new Container(this.#ctx, toContainerInfo(res.container));

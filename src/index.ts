@@ -8,6 +8,7 @@ export {
 } from "./client.js";
 export {
   Container,
+  type ContainerEvents,
   type DeleteContainerOptions,
   type InfoOptions,
   type LoadTaskOptions,
@@ -21,8 +22,19 @@ export {
   type ListContainersOptions,
 } from "./containers.js";
 export * from "./errors/index.js";
-export type { ContainerdEvent, ExitStatus } from "./events/event.js";
+export type {
+  ContainerdEvent,
+  EventBase,
+  EventMount,
+  EventPayloads,
+  EventTopic,
+  ExitStatus,
+  KnownEvent,
+  UnknownEvent,
+} from "./events/event.js";
 export type { Events, SubscribeOptions } from "./events/events.js";
+export { type FilterOperator, filters } from "./events/filters.js";
+export type { ClientEvents, DisconnectInfo, ReconnectInfo } from "./events/hub.js";
 export { assertIdentifier } from "./identifiers.js";
 export type { Introspection, PluginInfo } from "./introspection.js";
 export type {
@@ -50,6 +62,7 @@ export {
   Process,
   type ProcessEvents,
   ProcessHandle,
+  type WaitOptions,
 } from "./process.js";
 export type { ProcessState, ProcessStatus } from "./process-status.js";
 export type { RootfsMount } from "./rootfs-mounts.js";

@@ -3,22 +3,38 @@ import type { Readable, Writable } from "node:stream";
 import { abortable } from "abort-controller-x";
 import { type CallOptions, rawOptions } from "./call-options.js";
 import { FailedPreconditionError, InvalidArgumentError, isNotFound, isUnknown } from "./errors/index.js";
-import type { ExitStatus } from "./events/event.js";
-import type { ProcessSink, RoutedExit } from "./events/hub.js";
+import { withDeadline } from "./events/deadline.js";
+import type { ContainerdEvent, ExitStatus } from "./events/event.js";
+import { ProcessRecord } from "./events/process-record.js";
 import type { HandleContext } from "./handle-context.js";
 import type { ProcessIO } from "./io/index.js";
 import { type ProcessStatus, toProcessState } from "./process-status.js";
+import { inOperation } from "./rpc/operation.js";
 import { type Signal, signalNumber } from "./signals.js";
 
-/** Events a process handle emits. */
+/** Events a process handle emits. Listening costs a hub entry only while a listener is attached. */
 export interface ProcessEvents {
   /** The process exited; emitted once. */
   exit: [status: ExitStatus];
-  /** The container hit its memory limit (tasks only). */
+  /** The container hit its memory limit. */
   oom: [];
+  /** The task (and so every process in it) was paused. */
+  paused: [];
+  /** The task was resumed. */
+  resumed: [];
+  /** A process started: for a Task any exec in it, for a Process itself. */
+  "exec-started": [info: { execId: string; pid: number }];
 }
 
-/** What `delete()` takes. */
+/** What `wait()` takes. */
+export interface WaitOptions {
+  /** Aborting rejects this wait with an AbortError and leaves the process alone. */
+  signal?: AbortSignal;
+  /** Milliseconds before this wait fails with DeadlineExceededError (the process is left alone). */
+  timeout?: number;
+}
+
+/** What `delete()` takes; `timeout` bounds the whole delete, including a forced kill's wait. */
 export interface DeleteProcessOptions extends CallOptions {
   /** Kill the process (SIGKILL) and wait for it first, so a running one can be deleted. */
   force?: boolean;
@@ -30,8 +46,11 @@ export interface KillOptions extends CallOptions {
   all?: boolean;
 }
 
-/** How long delete() lets output still in flight reach the caller before closing the FIFOs. */
+/** How long delete() lets output someone is reading reach them before closing the FIFOs. */
 const OUTPUT_DRAIN_MS = 2_000;
+
+/** Handle events that come from the container's events rather than the process's exit. */
+const CONTAINER_EVENTS = new Set<string | symbol>(["oom", "paused", "resumed", "exec-started"]);
 
 /** @internal Where a handle starts: identity, retained record, IO. */
 export interface ProcessInit {
@@ -47,7 +66,8 @@ export interface ProcessInit {
 
 /**
  * What a task's init process and an exec'd process share: start, wait, kill, stdio,
- * delete. The handle keeps its pid, IO and exit; the exit arrives on the client's event stream.
+ * delete. The exit lives in a record the client's event hub shares between every handle of the
+ * same process, so loading a running task again and again adds nothing to the hub.
  */
 export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implements AsyncDisposable {
   /** The container this process runs in. */
@@ -58,17 +78,13 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   protected readonly ctx: HandleContext;
   /** @internal */
   protected readonly execId: string;
-  #pid: number | undefined;
   #io: ProcessIO | undefined;
-  #started: boolean;
-  #exited: ExitStatus | undefined;
-  #pendingExit: RoutedExit | undefined;
   #startError: unknown;
-  readonly #exit: Promise<ExitStatus>;
-  #resolveExit!: (status: ExitStatus) => void;
-  #rejectExit!: (err: unknown) => void;
-  #unwatch: (() => void) | undefined;
+  readonly #record: ProcessRecord;
   #deleting: Promise<ExitStatus> | undefined;
+  #stopExitListener: (() => void) | undefined;
+  #stopContainerListener: (() => void) | undefined;
+  readonly #detachOnClose = () => void this.#io?.detach();
 
   /** @internal */
   constructor(init: ProcessInit) {
@@ -77,33 +93,22 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
     this.namespace = init.ctx.namespace;
     this.containerId = init.containerId;
     this.execId = init.execId;
-    this.#pid = init.pid;
-    this.#io = init.io;
-    this.#started = init.started ?? false;
-    this.#exit = new Promise<ExitStatus>((resolve, reject) => {
-      this.#resolveExit = resolve;
-      this.#rejectExit = reject;
-    });
-    // A wait nobody asked for must not surface as an unhandled rejection.
-    this.#exit.catch(() => {});
-    if (init.exited) this.#settle(init.exited);
-    else {
-      const sink: ProcessSink = {
-        exit: (exit) => this.#onExit(exit),
-        oom: () => this.emit("oom"),
-        abandon: (err) => {
-          this.#rejectExit(err);
-          // The client is closing: let go of the FIFOs so nothing keeps Node's loop alive.
-          void this.#io?.detach();
-        },
-      };
-      this.#unwatch = this.ctx.hub.watch(this.namespace, this.containerId, this.execId, sink);
+    if (init.exited) {
+      this.#record = new ProcessRecord(this.namespace, this.containerId, this.execId, init.pid);
+      this.#record.settle(init.exited);
+    } else {
+      this.#record = this.ctx.hub.track(this.namespace, this.containerId, this.execId, init.pid);
     }
+    if (init.started) this.#record.started = true;
+    this.setIO(init.io);
+    const plain = this as unknown as EventEmitter;
+    plain.on("newListener", (name: string | symbol) => this.#listening(name, true));
+    plain.on("removeListener", (name: string | symbol) => this.#listening(name, false));
   }
 
   /** The process id on the host; 0 until containerd has given one. */
   get pid(): number {
-    return this.#pid ?? 0;
+    return this.#record.pid ?? 0;
   }
 
   /** The process's stdin when its stdio is `"pipe"`; else null. */
@@ -123,46 +128,58 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
 
   /** The exit status once the process has exited, without waiting. */
   get exitStatus(): ExitStatus | undefined {
-    return this.#exited;
+    return this.#record.status;
   }
 
-  /** Starts the process; resolves once it runs, with its pid. */
-  async start(options?: CallOptions): Promise<number> {
-    await this.beforeStart();
-    try {
-      const res = await this.ctx.services.tasks.start(
-        { containerId: this.containerId, execId: this.execId },
-        rawOptions(options, this.namespace),
-      );
-      this.#started = true;
-      // An exec's FIFOs are opened by the shim at start; a task's at create (attached twice is fine).
-      this.#io?.attached();
-      this.#closeStdinWhenSourceEnds();
-      this.#setPid(res.pid);
-      return res.pid;
-    } catch (err) {
-      // A process that never started has no exit to report: containerd's exit for it is not ours.
-      this.#startError = err;
-      this.#unwatchNow();
-      this.#rejectExit(err);
-      throw err;
-    }
+  /**
+   * Starts the process; resolves once it runs, with its pid. `signal` and `timeout` also bound the
+   * wait for the client's event stream to be live (which makes sure the exit cannot be missed).
+   */
+  start(options?: CallOptions): Promise<number> {
+    return inOperation(async () => {
+      try {
+        await this.beforeStart(options);
+        const res = await this.ctx.services.tasks.start(
+          { containerId: this.containerId, execId: this.execId },
+          rawOptions(options, this.namespace),
+        );
+        this.#record.started = true;
+        // An exec's FIFOs are opened by the shim at start; a task's at create (attached twice is fine).
+        this.#io?.attached();
+        this.#closeStdinWhenSourceEnds();
+        this.#record.setPid(res.pid);
+        return res.pid;
+      } catch (err) {
+        // A process that never started has no exit to report: containerd's exit for it is not ours.
+        this.#startError = err;
+        this.#record.fail(err);
+        this.ctx.hub.release(this.#record);
+        throw err;
+      }
+    });
   }
 
   /**
    * Resolves with the exit status once the process exits (at once if it has). Any number of
-   * callers; aborting `signal` rejects this wait with an AbortError and leaves the process alone.
+   * callers. Aborting `signal` or running out of `timeout` rejects this wait only. After a daemon
+   * restart the status comes from containerd's record of the exit; a process that vanished
+   * without one rejects with NotFoundError.
    */
-  wait(options?: { signal?: AbortSignal }): Promise<ExitStatus> {
-    return options?.signal ? abortable(options.signal, this.#exit) : this.#exit;
+  wait(options?: WaitOptions): Promise<ExitStatus> {
+    if (!options?.signal && options?.timeout === undefined) return this.#record.exit;
+    return withDeadline(`wait for ${this.#describe()}`, options, (signal) =>
+      signal ? abortable(signal, this.#record.exit) : this.#record.exit,
+    );
   }
 
   /** Sends a signal (default SIGTERM); NotFoundError once the process is gone. */
   async kill(signal: Signal = "SIGTERM", options?: KillOptions): Promise<void> {
     const number = signalNumber(signal);
-    await this.ctx.services.tasks.kill(
-      { containerId: this.containerId, execId: this.execId, signal: number, all: options?.all ?? false },
-      rawOptions(options, this.namespace),
+    await inOperation(() =>
+      this.ctx.services.tasks.kill(
+        { containerId: this.containerId, execId: this.execId, signal: number, all: options?.all ?? false },
+        rawOptions(options, this.namespace),
+      ),
     );
   }
 
@@ -216,10 +233,16 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
 
   /**
    * Deletes the process and its FIFOs, resolving with its exit status. Fails on a running
-   * process unless `force`. Calling it again returns the same status.
+   * process unless `force`; `timeout` bounds the whole call. Calling it again returns the same
+   * status. With `force`, a process containerd no longer has is still cleaned up here (its FIFOs
+   * closed) before the NotFoundError.
    */
   delete(options?: DeleteProcessOptions): Promise<ExitStatus> {
-    this.#deleting ??= this.#delete(options).catch((err: unknown) => {
+    this.#deleting ??= inOperation(() =>
+      withDeadline(`delete of ${this.#describe()}`, options, (signal) =>
+        this.#delete({ ...options, signal, timeout: undefined }),
+      ),
+    ).catch((err: unknown) => {
       this.#deleting = undefined;
       throw err;
     });
@@ -234,7 +257,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   }
 
   /** @internal Runs before Tasks.Start (the task makes sure the event stream is live). */
-  protected async beforeStart(): Promise<void> {}
+  protected async beforeStart(_options?: CallOptions): Promise<void> {}
 
   /** @internal The delete RPC: Tasks.Delete for a task, Tasks.DeleteProcess for an exec. */
   protected abstract deleteRpc(options: CallOptions | undefined): Promise<ExitStatus>;
@@ -244,23 +267,27 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
 
   /** @internal Records the pid containerd reported (task create gives it before start). */
   protected setPid(pid: number): void {
-    this.#setPid(pid);
+    this.#record.setPid(pid);
   }
 
   /** @internal Takes over IO opened by a subclass after construction. */
-  protected setIO(io: ProcessIO): void {
+  protected setIO(io: ProcessIO | undefined): void {
+    this.ctx.hub.closeSignal.removeEventListener("abort", this.#detachOnClose);
     this.#io = io;
+    // The client is closing: let go of the FIFOs so nothing keeps Node's loop alive.
+    if (io) this.ctx.hub.closeSignal.addEventListener("abort", this.#detachOnClose, { once: true });
   }
 
-  /** @internal Undoes construction when containerd refused the process: no sink, no FIFOs. */
+  /** @internal Undoes construction when containerd refused the process: no record, no FIFOs. */
   async abandonCreate(reason: unknown): Promise<void> {
-    this.#unwatchNow();
-    this.#rejectExit(reason);
+    this.#record.fail(reason);
+    this.#letGo();
     await this.#io?.close();
   }
 
-  async #delete(options: DeleteProcessOptions | undefined): Promise<ExitStatus> {
-    if (options?.force && !this.#exited && this.#started && this.#startError === undefined) {
+  async #delete(options: DeleteProcessOptions): Promise<ExitStatus> {
+    const record = this.#record;
+    if (options.force && !record.settled && record.started && this.#startError === undefined) {
       try {
         await this.kill("SIGKILL", { all: this.execId === "", signal: options.signal });
         await this.wait({ signal: options.signal });
@@ -279,16 +306,35 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
           { cause: err },
         );
       }
-      if (!isNotFound(err) || !this.#exited) throw err;
-      status = this.#exited;
+      if (!isNotFound(err)) throw err;
+      const known = record.status;
+      if (!known) {
+        if (options.force) await this.#cleanUp();
+        throw err;
+      }
+      status = known;
     }
-    if (!this.#exited) this.#settle(status);
-    this.#unwatchNow();
-    await this.#closeIO();
-    this.afterDelete();
+    record.settle(status);
+    await this.#cleanUp();
     return status;
   }
 
+  async #cleanUp(): Promise<void> {
+    this.#letGo();
+    await this.#closeIO();
+    this.afterDelete();
+  }
+
+  #letGo(): void {
+    this.ctx.hub.release(this.#record);
+    this.#stopExitListener?.();
+    this.#stopExitListener = undefined;
+    this.#stopContainerListener?.();
+    this.#stopContainerListener = undefined;
+    this.ctx.hub.closeSignal.removeEventListener("abort", this.#detachOnClose);
+  }
+
+  /** Output someone reads gets up to OUTPUT_DRAIN_MS to arrive; output nobody reads is dropped at once. */
   async #closeIO(): Promise<void> {
     const io = this.#io;
     if (!io) return;
@@ -296,7 +342,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, OUTPUT_DRAIN_MS);
     });
-    await Promise.race([io.done, grace]);
+    await Promise.race([io.readDone(), grace]);
     clearTimeout(timer);
     await io.close();
   }
@@ -309,7 +355,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
     const io = this.#io;
     if (!io || io.config.stdin === "" || io.stdin !== null) return;
     void io.stdinClosed.then(async () => {
-      if (this.#exited) return;
+      if (this.#record.settled) return;
       await this.ctx.services.tasks
         .closeIO(
           { containerId: this.containerId, execId: this.execId, stdin: true },
@@ -319,41 +365,59 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
     });
   }
 
+  /** Subscribes to the hub only while someone listens, so idle handles cost nothing there. */
+  #listening(name: string | symbol, added: boolean): void {
+    if (name === "exit") {
+      if (added && !this.#stopExitListener && !this.#record.settled) {
+        this.#stopExitListener = this.#record.listen((status) => {
+          this.#stopExitListener = undefined;
+          this.emit("exit", status);
+        });
+      } else if (!added && this.listenerCount("exit") === 0) {
+        this.#stopExitListener?.();
+        this.#stopExitListener = undefined;
+      }
+      return;
+    }
+    if (!CONTAINER_EVENTS.has(name)) return;
+    if (added && !this.#stopContainerListener) {
+      this.#stopContainerListener = this.ctx.hub.watchContainer(this.namespace, this.containerId, (ev) =>
+        this.#onContainerEvent(ev),
+      );
+    } else if (!added) {
+      let count = 0;
+      for (const n of CONTAINER_EVENTS) count += this.listenerCount(n as keyof ProcessEvents);
+      if (count === 0) {
+        this.#stopContainerListener?.();
+        this.#stopContainerListener = undefined;
+      }
+    }
+  }
+
+  #onContainerEvent(ev: ContainerdEvent): void {
+    switch (ev.topic) {
+      case "/tasks/oom":
+        this.emit("oom");
+        break;
+      case "/tasks/paused":
+        this.emit("paused");
+        break;
+      case "/tasks/resumed":
+        this.emit("resumed");
+        break;
+      case "/tasks/exec-started":
+        if (this.execId === "" || ev.event.execId === this.execId) {
+          this.emit("exec-started", { execId: ev.event.execId, pid: ev.event.pid });
+        }
+        break;
+    }
+  }
+
   #describe(): string {
     const what = this.execId
       ? `process "${this.execId}" of task "${this.containerId}"`
       : `task "${this.containerId}"`;
     return `${what} in namespace "${this.namespace}"`;
-  }
-
-  #onExit(exit: RoutedExit): void {
-    if (this.#exited) return;
-    if (this.#pid === undefined) {
-      this.#pendingExit = exit;
-      return;
-    }
-    // An exit with another pid belongs to an earlier process that had the same id.
-    if (exit.pid !== this.#pid) return;
-    this.#settle({ exitCode: exit.exitStatus, exitedAt: exit.exitedAt });
-  }
-
-  #setPid(pid: number): void {
-    this.#pid = pid;
-    const pending = this.#pendingExit;
-    this.#pendingExit = undefined;
-    if (pending) this.#onExit(pending);
-  }
-
-  #settle(status: ExitStatus): void {
-    this.#exited = status;
-    this.#unwatchNow();
-    this.#resolveExit(status);
-    this.emit("exit", status);
-  }
-
-  #unwatchNow(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
   }
 }
 

@@ -56,6 +56,7 @@ export class Task extends ProcessHandle {
   /** The container id, which is also the task's id. */
   readonly id: string;
   readonly #processSpec: ProcessSpec;
+  #presenceToken: number | undefined;
 
   /** @internal */
   constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined }) {
@@ -82,6 +83,7 @@ export class Task extends ProcessHandle {
     }
     const io = await openStdio({ ...options, terminal, fifoDir: ctx.fifoDir, id: info.id });
     const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec });
+    const token = ctx.hub.presenceToken(ctx.namespace);
     try {
       const res = await ctx.services.tasks.create(
         {
@@ -100,7 +102,7 @@ export class Task extends ProcessHandle {
       await task.abandonCreate(err);
       throw err;
     }
-    ctx.hub.setTaskPresence(ctx.namespace, info.id, "present");
+    ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
     return task;
   }
 
@@ -185,12 +187,13 @@ export class Task extends ProcessHandle {
   }
 
   /** @internal Waits for the event stream before starting, so the exit cannot be missed. */
-  protected override async beforeStart(): Promise<void> {
-    await this.ctx.hub.ready(this.namespace);
+  protected override async beforeStart(options?: CallOptions): Promise<void> {
+    await this.ctx.hub.ready(this.namespace, { signal: options?.signal, timeout: options?.timeout });
   }
 
   /** @internal */
   protected override async deleteRpc(options: CallOptions | undefined): Promise<ExitStatus> {
+    this.#presenceToken = this.ctx.hub.presenceToken(this.namespace);
     const res = await this.ctx.services.tasks.delete(
       { containerId: this.id },
       rawOptions(options, this.namespace),
@@ -200,6 +203,6 @@ export class Task extends ProcessHandle {
 
   /** @internal */
   protected override afterDelete(): void {
-    this.ctx.hub.setTaskPresence(this.namespace, this.id, "none");
+    this.ctx.hub.setTaskPresence(this.namespace, this.id, "none", this.#presenceToken);
   }
 }

@@ -1,52 +1,68 @@
 import { randomBytes } from "node:crypto";
 import type { RawServices } from "../rpc/services.js";
 import { quoteFilterValue } from "./filters.js";
+import { SDK_NAMESPACE, SDK_TOPIC_PREFIX } from "./private.js";
 
 const FIRST_RETRY_MS = 25;
 const MAX_RETRY_MS = 1_000;
 
 /**
  * @internal Proves a Subscribe stream is live on the server. Subscribe sends nothing until an
- * event matches, so the hub publishes a marker on a topic of its own until the marker comes back;
- * an exit published after that is certain to reach the stream.
+ * event matches, so the stream publishes a marker in the SDK's own namespace until it comes back;
+ * an event published after that is certain to reach the stream. One marker per purpose: `live`
+ * (the stream is registered) and `drain` (everything published before it has been delivered).
  */
 export class SyncMarker {
-  readonly topic = `/containerd-sdk/sync/${randomBytes(8).toString("hex")}`;
-  /** The filter that lets the marker through. */
-  readonly filter = `topic==${quoteFilterValue(this.topic)}`;
-  #timer: NodeJS.Timeout | undefined;
-  #done = false;
+  readonly #base = `${SDK_TOPIC_PREFIX}sync/${randomBytes(8).toString("hex")}/`;
+  /** The filter that lets this stream's markers (and nobody else's) through. */
+  readonly filter =
+    `namespace==${quoteFilterValue(SDK_NAMESPACE)},topic~=${quoteFilterValue(`^${this.#base}`)}`;
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  #stopped = false;
+
+  /** The topic of marker `name`. */
+  topic(name: "live" | "drain"): string {
+    return `${this.#base}${name}`;
+  }
 
   /**
-   * Publishes now and again with backoff until `stop()`: a marker published before the server
-   * registered the subscription is lost, not queued.
+   * Publishes marker `name` now and again with backoff until `done(name)` or `stop()`: a marker
+   * published before the server registered the subscription is lost, not queued.
    */
   start(
+    name: "live" | "drain",
     services: RawServices,
-    namespace: string,
     signal: AbortSignal,
     onError: (err: unknown) => void,
   ): void {
     let delay = FIRST_RETRY_MS;
+    const topic = this.topic(name);
     const publish = () => {
-      if (this.#done) return;
+      if (this.#stopped) return;
       services.events
         .publish(
-          { topic: this.topic, event: { typeUrl: "google.protobuf.Empty", value: new Uint8Array() } },
-          { namespace, signal },
+          { topic, event: { typeUrl: "google.protobuf.Empty", value: new Uint8Array() } },
+          { namespace: SDK_NAMESPACE, signal },
         )
         .catch((err: unknown) => {
-          if (!this.#done) onError(err);
+          if (!this.#stopped && this.#timers.has(name)) onError(err);
         });
-      this.#timer = setTimeout(publish, delay);
+      this.#timers.set(name, setTimeout(publish, delay));
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     };
     publish();
   }
 
-  /** Ends the retries; idempotent. */
+  /** Marker `name` came back: stop publishing it. */
+  done(name: "live" | "drain"): void {
+    clearTimeout(this.#timers.get(name));
+    this.#timers.delete(name);
+  }
+
+  /** Ends every retry; idempotent. */
   stop(): void {
-    this.#done = true;
-    clearTimeout(this.#timer);
+    this.#stopped = true;
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
   }
 }

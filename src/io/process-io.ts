@@ -35,6 +35,12 @@ export interface ProcessIO {
    */
   readonly done: Promise<void>;
   /**
+   * Like {@link done}, but only for the outputs someone consumes now: a caller's stream, or a
+   * `"pipe"` stream with a `data`/`readable` listener or piped somewhere. Output nobody reads is
+   * not waited for, so deleting a process whose piped output is ignored does not stall.
+   */
+  readDone(): Promise<void>;
+  /**
    * Resolves once our write side of stdin is closed (the `"pipe"` stream or the caller's Readable
    * ended, or {@link closeStdinLocal} ran) and {@link attached} was called, or when {@link close} ran.
    * At once when there is no stdin. The process sees EOF only after Tasks.CloseIO as well, so that is
@@ -89,6 +95,7 @@ export function staticProcessIO(config: ProcessIOConfig): ProcessIO {
     stdout: null,
     stderr: null,
     done: resolved,
+    readDone: () => resolved,
     stdinClosed: resolved,
     attached() {},
     closeStdinLocal() {},
@@ -183,11 +190,26 @@ export function createProcessIO(parts: ProcessIOParts): ProcessIO {
     });
   };
 
-  const delivered = Promise.all([
-    parts.stdout ? wireOutput("stdout", parts.stdout.plan, parts.stdout.end.socket) : undefined,
-    parts.stderr ? wireOutput("stderr", parts.stderr.plan, parts.stderr.end.socket) : undefined,
-  ]).then(() => undefined);
+  const wired = [parts.stdout, parts.stderr]
+    .filter((o) => o !== null)
+    .map(({ plan, end }, i) => ({
+      plan,
+      socket: end.socket,
+      delivered: wireOutput(i === 0 && parts.stdout ? "stdout" : "stderr", plan, end.socket),
+    }));
+  const delivered = Promise.all(wired.map((w) => w.delivered)).then(() => undefined);
   const done = Promise.race([delivered, closed]);
+  const beingRead = ({ plan, socket }: (typeof wired)[number]) =>
+    plan.kind === "sink" ||
+    (plan.kind === "pipe" &&
+      (socket.listenerCount("data") > 0 ||
+        socket.listenerCount("readable") > 0 ||
+        socket.readableFlowing === true));
+  const readDone = () =>
+    Promise.race([
+      Promise.all(wired.filter(beingRead).map((w) => w.delivered)).then(() => undefined),
+      closed,
+    ]);
   // CloseIO sent before the shim opened stdin (an exec not yet started) would be lost, so wait for both.
   const stdinClosed = stdinSocket
     ? Promise.race([Promise.all([whenClosed(stdinSocket), attached]).then(() => undefined), closed])
@@ -220,6 +242,7 @@ export function createProcessIO(parts: ProcessIOParts): ProcessIO {
     stdout: parts.stdout?.plan.kind === "pipe" ? parts.stdout.end.socket : null,
     stderr: parts.stderr?.plan.kind === "pipe" ? parts.stderr.end.socket : null,
     done,
+    readDone,
     stdinClosed,
     attached() {
       for (const end of ends) end.release();

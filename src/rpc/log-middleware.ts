@@ -1,14 +1,24 @@
 import createDebug from "debug";
 import { type ClientMiddleware, Metadata, Status } from "nice-grpc-common";
+import type { NamespaceCallOptions } from "./namespace-middleware.js";
+import { currentOperation, newOperationId, noteContainerOperation } from "./operation.js";
 
 const debug = createDebug("containerd-sdk:rpc");
-let nextOperationId = 0;
 
-/** @internal Logs each RPC under `containerd-sdk:rpc`: operation id, method, namespace, duration, outcome. */
-export const logMiddleware: ClientMiddleware = async function* logMiddleware(call, options) {
+/**
+ * @internal Logs each RPC under `containerd-sdk:rpc`: operation id (shared by the RPCs of one
+ * handle operation), method, namespace, duration, outcome. It runs outside the namespace
+ * middleware, so it reads the namespace from the call option, not the metadata.
+ */
+export const logMiddleware: ClientMiddleware<NamespaceCallOptions> = async function* logMiddleware(
+  call,
+  options,
+) {
   if (!debug.enabled) return yield* call.next(call.request, options);
-  const op = ++nextOperationId;
-  const ns = Metadata(options.metadata).get("containerd-namespace") ?? "-";
+  const op = currentOperation() ?? newOperationId();
+  const ns = options.namespace ?? Metadata(options.metadata).get("containerd-namespace") ?? "-";
+  const containerId = (call.request as { containerId?: unknown } | undefined)?.containerId;
+  if (typeof containerId === "string" && containerId !== "") noteContainerOperation(ns, containerId, op);
   const started = performance.now();
   let outcome = "OK";
   try {

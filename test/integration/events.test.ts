@@ -1,70 +1,146 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type ContainerdEvent, encodeAny, InvalidArgumentError } from "../../src/index.js";
+import { encodeAny, filters, InvalidArgumentError } from "../../src/index.js";
+import { liveSubscription } from "../events-fixtures.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
 
 describe("events", () => {
   const d = useDaemon();
 
-  test('subscribe with topic~="/tasks/" sees create, start, exit, delete for one container, in order', async () => {
-    const controller = new AbortController();
+  test("subscribe with a topic filter sees create, start, exit, delete for one container, in order, typed", async () => {
     const id = uniqueId();
-    const seen: ContainerdEvent[] = [];
-    const done = (async () => {
-      for await (const ev of d.client.events.subscribe({
-        filters: [`topic~="/tasks/",event.container_id==${id}`],
-        signal: controller.signal,
-      })) {
-        seen.push(ev);
-        if (ev.topic === "/tasks/delete") break;
-      }
-    })();
-    // Subscribe has no acknowledgement; give the server a moment to register the stream.
-    await new Promise((r) => setTimeout(r, 200));
-    const c = await d.client.containers.create(id, { rootfs: d.rootfs, args: ["/bin/true"] });
+    const sub = await liveSubscription(d.client, {
+      filters: [filters.and(filters.topicMatches("^/tasks/"), filters.containerId(id))],
+    });
+    const c = await d.client.containers.create(id, { rootfs: d.rootfs, args: ["/bin/sh", "-c", "exit 3"] });
     const task = await c.newTask();
     await task.start();
     await task.wait();
     await task.delete();
-    await done;
+    await sub.until((evs) => evs.some((e) => e.topic === "/tasks/delete"));
+    await sub.close();
     await c.delete();
     assert.deepEqual(
-      seen.map((e) => e.topic),
+      sub.events.map((e) => e.topic),
       ["/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"],
     );
-    assert.ok(seen.every((e) => e.namespace === d.client.namespace));
-    const exit = seen[2]?.event as { containerId: string; exitStatus: number };
-    assert.equal(exit.containerId, id);
-    assert.equal(exit.exitStatus, 0);
+    assert.ok(sub.events.every((e) => e.namespace === d.client.namespace && e.timestamp instanceof Date));
+    const exit = sub.events[2];
+    assert.ok(exit?.topic === "/tasks/exit");
+    assert.equal(exit.event.containerId, id);
+    assert.equal(exit.event.exitStatus, 3);
+    assert.equal(exit.event.pid, task.pid);
+    assert.ok(exit.event.exitedAt instanceof Date);
+  });
+
+  test("container, namespace and snapshot-free events decode to their typed payloads", async () => {
+    const sub = await liveSubscription(d.client, { allNamespaces: true });
+    const ns = uniqueId("ns");
+    await d.client.namespaces.create(ns, { a: "b" });
+    const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, labels: { x: "y" } });
+    await c.setLabels({ z: "w" });
+    await c.delete();
+    await d.client.namespaces.delete(ns);
+    await sub.sync();
+    await sub.close();
+    const topics = sub.events.map((e) => e.topic);
+    for (const t of [
+      "/namespaces/create",
+      "/containers/create",
+      "/containers/update",
+      "/containers/delete",
+      "/namespaces/delete",
+    ]) {
+      assert.ok(topics.includes(t as never), `${t} in ${topics}`);
+    }
+    const created = sub.events.find((e) => e.topic === "/containers/create");
+    assert.ok(created?.topic === "/containers/create");
+    assert.equal(created.event.id, c.id);
+    assert.equal(created.event.runtime.name, "io.containerd.runc.v2");
+    const nsCreated = sub.events.find((e) => e.topic === "/namespaces/create");
+    assert.ok(nsCreated?.topic === "/namespaces/create");
+    assert.deepEqual(nsCreated.event, { name: ns, labels: { a: "b" } });
+  });
+
+  test("an event of a type the SDK does not know comes as topic unknown with its real topic", async () => {
+    const sub = await liveSubscription(d.client, { filters: [filters.topic("/custom/thing")] });
+    await d.client.raw.events.publish(
+      { topic: "/custom/thing", event: { typeUrl: "example.com/Custom", value: new Uint8Array([1, 2, 3]) } },
+      { namespace: d.client.namespace },
+    );
+    await sub.until((evs) => evs.length > 0);
+    await sub.close();
+    const ev = sub.events[0];
+    assert.ok(ev?.topic === "unknown");
+    assert.equal(ev.originalTopic, "/custom/thing");
+    assert.equal(ev.typeUrl, "example.com/Custom");
+    assert.deepEqual([...(ev.event as Uint8Array)], [1, 2, 3]);
   });
 
   test("events of another namespace are not seen by a namespace's subscription", async () => {
-    const controller = new AbortController();
+    const sub = await liveSubscription(d.client);
     const other = d.client.withNamespace("other-ns");
-    const seen: string[] = [];
-    const done = (async () => {
-      try {
-        for await (const ev of d.client.events.subscribe({ signal: controller.signal }))
-          seen.push(ev.namespace);
-      } catch {
-        // aborted
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 200));
     const c = await other.containers.create(uniqueId(), { rootfs: d.rootfs });
     await c.delete();
-    await new Promise((r) => setTimeout(r, 200));
-    controller.abort();
-    await done;
-    assert.deepEqual(seen, []);
+    // The probe is published after those events: once it is back, they would have arrived.
+    await sub.sync();
+    await sub.close();
+    assert.deepEqual(
+      sub.events.map((e) => e.namespace),
+      [],
+    );
   });
 
-  test("subscribe with a malformed filter rejects with InvalidArgumentError naming filters", async () => {
-    const err = await (async () => {
-      for await (const _ of d.client.events.subscribe({ filters: ["=="] })) return;
-    })().catch((e: unknown) => e);
-    assert.ok(err instanceof InvalidArgumentError, String(err));
-    assert.equal(err.field, "filters");
+  test("the SDK's sync markers never appear in a subscription of every namespace, nor as a namespace", async () => {
+    const sub = await liveSubscription(d.client, { allNamespaces: true });
+    // A second namespace makes the hub open a wider stream, publishing markers again.
+    const other = d.client.withNamespace(uniqueId("markers"));
+    const c = await other.containers.create(uniqueId(), { rootfs: d.rootfs, args: ["/bin/true"] });
+    const task = await c.newTask();
+    await task.start();
+    await task.wait();
+    await task.delete();
+    await c.delete();
+    await sub.sync();
+    await sub.close();
+    assert.ok(sub.events.length > 0);
+    for (const e of sub.events) {
+      const topic = e.topic === "unknown" ? e.originalTopic : e.topic;
+      assert.ok(!topic.startsWith("/containerd-sdk/"), topic);
+      assert.notEqual(e.namespace, "containerd-sdk");
+    }
+    const names = (await d.client.namespaces.list()).map((n) => n.name);
+    assert.ok(!names.includes("containerd-sdk"), String(names));
+    await d.client.namespaces.delete(other.namespace).catch(() => {});
+  });
+
+  test("subscribe with a malformed filter throws InvalidArgumentError naming filters, before any RPC", () => {
+    for (const bad of ["==", "topic==", 'topic=="unterminated', "topic==a b", "a,,b"]) {
+      assert.throws(
+        () => d.client.events.subscribe({ filters: [bad] }),
+        (err: unknown) => err instanceof InvalidArgumentError && err.field === "filters",
+        bad,
+      );
+    }
+  });
+
+  test("filter values with quotes, backslashes, commas and spaces match exactly", async () => {
+    const topic = '/custom/a "quoted", \\back slash';
+    const sub = await liveSubscription(d.client, { filters: [filters.topic(topic)] });
+    await d.client.raw.events.publish(
+      { topic: "/custom/other", event: encodeAny("containerd.events.ContainerDelete", { id: "no" }) },
+      { namespace: d.client.namespace },
+    );
+    await d.client.raw.events
+      .publish(
+        { topic, event: encodeAny("containerd.events.ContainerDelete", { id: "yes" }) },
+        { namespace: d.client.namespace },
+      )
+      .catch(() => {});
+    await sub.sync();
+    await sub.close();
+    // containerd validates topics: a topic it refuses is never published, so nothing may match.
+    for (const e of sub.events) assert.equal(e.topic === "unknown" ? e.originalTopic : e.topic, topic);
   });
 
   test("exactly one exit per process reaches its handle, even when containerd repeats it", async () => {
@@ -90,10 +166,17 @@ describe("events", () => {
       { topic: "/tasks/exit", event: repeat },
       { namespace: d.client.namespace },
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // An exit caused after the repeat travels the same stream behind it: once it has arrived,
+    // the repeat has been routed.
+    const later = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, args: ["/bin/true"] });
+    const laterTask = await later.newTask();
+    await laterTask.start();
+    await laterTask.wait();
     assert.deepEqual(exits, [5]);
     assert.deepEqual(await task.wait(), first);
     assert.equal((await task.delete()).exitCode, 5);
+    await laterTask.delete();
+    await later.delete();
     await c.delete();
   });
 
