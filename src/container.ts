@@ -149,6 +149,7 @@ export class Container implements AsyncDisposable {
       started: toProcessState(p.status) !== "created",
       exited: stopped ? { exitCode: p.exitStatus, exitedAt: p.exitedAt ?? new Date(0) } : undefined,
       processSpec: this.#info.spec.process,
+      rootfsPath: this.#info.spec.root?.path,
     });
   }
 

@@ -33,10 +33,17 @@ export type {
   StdioSpec,
   StdioStreams,
 } from "./io/index.js";
+export type { LoadProcessOptions } from "./load-process.js";
 export type { TaskMetrics } from "./metrics.js";
+export {
+  DEFAULT_RUNTIME_LABEL,
+  DEFAULT_SNAPSHOTTER,
+  DEFAULT_SNAPSHOTTER_LABEL,
+} from "./namespace-defaults.js";
 export type { NamespaceInfo, Namespaces } from "./namespaces.js";
 export type { HostNamespace, ProcessOptions, ResourceOptions, SpecOptions } from "./oci/index.js";
 export type * from "./oci/spec.js";
+export { type ResolvedUser, resolveUser } from "./oci/user-lookup.js";
 export {
   type DeleteProcessOptions,
   type KillOptions,
@@ -58,4 +65,5 @@ export {
   Task,
   type UpdateTaskOptions,
 } from "./task.js";
+export type { TaskRuntimeOptions } from "./task-runtime.js";
 export { decodeAny, encodeAny, normalizeTypeUrl } from "./typeurl/index.js";
