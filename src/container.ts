@@ -177,6 +177,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
       started: toProcessState(p.status) !== "created",
       exited: stopped ? { exitCode: p.exitStatus, exitedAt: p.exitedAt ?? new Date(0) } : undefined,
       processSpec: this.#info.spec.process,
+      rootfsPath: this.#info.spec.root?.path,
     });
   }
 

@@ -6,7 +6,9 @@ import { InvalidArgumentError, isNotImplemented, NotImplementedError } from "./e
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
+import { namespaceDefaults } from "./namespace-defaults.js";
 import { buildSpec, SPEC_OPTION_KEYS, type SpecOptions } from "./oci/index.js";
+import { applyAdditionalGids, resolveUserOption, type UserOption } from "./oci/user-option.js";
 import { checkStringArray, checkStringRecord } from "./oci/validate.js";
 import { type RootfsMount, toMounts } from "./rootfs-mounts.js";
 import { encodeAny, RUNC_OPTIONS_TYPE_URL, SPEC_TYPE_URL } from "./typeurl/index.js";
@@ -25,7 +27,10 @@ export interface CreateContainerOptions extends SpecOptions, CallOptions {
   image?: string;
   /** Labels stored with the container. */
   labels?: Record<string, string>;
-  /** The shim and its options; default `io.containerd.runc.v2`. */
+  /**
+   * The shim and its options; default: the namespace's `containerd.io/defaults/runtime` label,
+   * else `io.containerd.runc.v2`.
+   */
   runtime?: { name?: string; options?: RuncOptions };
   /** Opaque values stored with the container, keyed by name. */
   extensions?: Record<string, AnyValue>;
@@ -49,7 +54,14 @@ export class Containers {
   /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
   async create(id: string, options: CreateContainerOptions = {}): Promise<Container> {
     options = optionsObject(options);
-    const record = this.#record(id, options);
+    assertIdentifier(id, "id");
+    const rootfsPath =
+      options.spec === undefined && typeof options.rootfs === "string" ? options.rootfs : undefined;
+    const user = await resolveUserOption(options.user, rootfsPath);
+    const record = this.#record(id, options, user);
+    if (options.runtime?.name === undefined && record.runtime) {
+      record.runtime.name = (await namespaceDefaults(this.#ctx, options)).runtime ?? DEFAULT_RUNTIME;
+    }
     const mounts = Array.isArray(options.rootfs) ? toMounts(options.rootfs, "rootfs") : undefined;
     const { services, hub, namespace } = this.#ctx;
     // Open the event stream now so it is live before the first task starts; no need to wait here.
@@ -88,7 +100,7 @@ export class Containers {
     return records.map((r) => new Container(this.#ctx, toContainerInfo(r)));
   }
 
-  #record(id: string, options: CreateContainerOptions): ContainerRecord {
+  #record(id: string, options: CreateContainerOptions, user: UserOption): ContainerRecord {
     assertIdentifier(id, "id");
     if (options.image !== undefined) {
       throw new NotImplementedError("image: creating from an image is not supported yet; pass rootfs");
@@ -104,7 +116,9 @@ export class Containers {
     }
     const specOptions: Record<string, unknown> = {};
     for (const key of SPEC_OPTION_KEYS) if (options[key] !== undefined) specOptions[key] = options[key];
+    if (user.user !== undefined) specOptions.user = user.user;
     const spec = buildSpec(specOptions as SpecOptions, { namespace: this.#ctx.namespace, id });
+    applyAdditionalGids(spec.process, user);
     if (rootfs !== undefined) spec.root = { ...spec.root, path: rootfs };
     const runtimeOptions = options.runtime?.options;
     return {

@@ -45,7 +45,13 @@ export type {
   StdioSpec,
   StdioStreams,
 } from "./io/index.js";
+export type { LoadProcessOptions } from "./load-process.js";
 export type { TaskMetrics } from "./metrics.js";
+export {
+  DEFAULT_RUNTIME_LABEL,
+  DEFAULT_SNAPSHOTTER,
+  DEFAULT_SNAPSHOTTER_LABEL,
+} from "./namespace-defaults.js";
 export type { NamespaceInfo, Namespaces } from "./namespaces.js";
 export {
   HOST_NAMESPACES,
@@ -56,6 +62,7 @@ export {
 } from "./oci/index.js";
 /** OCI runtime spec types (`oci.Spec`, `oci.Process`, `oci.Mount` …), as containerd stores them. */
 export type * as oci from "./oci/spec.js";
+export { type ResolvedUser, resolveUser } from "./oci/user-lookup.js";
 export {
   type DeleteProcessOptions,
   type KillOptions,
@@ -79,4 +86,5 @@ export {
   Task,
   type UpdateTaskOptions,
 } from "./task.js";
+export type { TaskRuntimeOptions } from "./task-runtime.js";
 export { type AnyValue, decodeAny, encodeAny, normalizeTypeUrl } from "./typeurl/index.js";

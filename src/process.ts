@@ -353,7 +353,8 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    */
   #closeStdinWhenSourceEnds(): void {
     const io = this.#io;
-    if (!io || io.config.stdin === "" || io.stdin !== null) return;
+    // A pty's console closes with its stdin (SIGHUP, output lost); the Go client never sends it.
+    if (!io || io.config.stdin === "" || io.stdin !== null || io.config.terminal) return;
     void io.stdinClosed.then(async () => {
       if (this.#record.settled) return;
       await this.ctx.services.tasks

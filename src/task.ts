@@ -7,6 +7,7 @@ import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mou
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
+import { type LoadProcessOptions, loadProcess } from "./load-process.js";
 import { type TaskMetrics, toTaskMetrics } from "./metrics.js";
 import {
   applyProcessOptions,
@@ -15,13 +16,15 @@ import {
   type ResourceOptions,
   toLinuxResources,
 } from "./oci/index.js";
+import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
 import { Process, ProcessHandle, type ProcessInit } from "./process.js";
 import type { RootfsMount } from "./rootfs-mounts.js";
 import { collectOutput, type RunResult, runStdio } from "./run-result.js";
+import { type TaskRuntimeOptions, taskRuntimeFields } from "./task-runtime.js";
 import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
 
 /** What `container.newTask` takes. */
-export interface NewTaskOptions extends StdioSpec, CallOptions {
+export interface NewTaskOptions extends StdioSpec, CallOptions, TaskRuntimeOptions {
   /** Mounts that make up the root filesystem; default: those given at create, if any. */
   rootfs?: RootfsMount[];
 }
@@ -57,11 +60,13 @@ export class Task extends ProcessHandle {
   readonly id: string;
   readonly #processSpec: ProcessSpec;
   #presenceToken: number | undefined;
+  readonly #rootfsPath: string | undefined;
 
-  /** @internal */
-  constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined }) {
+  /** @internal `rootfsPath`: the spec's root path, where exec looks users up. */
+  constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined; rootfsPath?: string }) {
     super(init);
     this.id = init.containerId;
+    this.#rootfsPath = init.rootfsPath;
     // A spec without a process (a full override) still execs from containerd's defaults.
     this.#processSpec = init.processSpec ?? { cwd: "/", user: { uid: 0, gid: 0 } };
   }
@@ -81,8 +86,10 @@ export class Task extends ProcessHandle {
         { field: "terminal" },
       );
     }
+    const runtime = taskRuntimeFields(options);
     const io = await openStdio({ ...options, terminal, fifoDir: ctx.fifoDir, id: info.id });
-    const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec });
+    const rootfsPath = info.spec.root?.path;
+    const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec, rootfsPath });
     const token = ctx.hub.presenceToken(ctx.namespace);
     try {
       const res = await ctx.services.tasks.create(
@@ -91,8 +98,8 @@ export class Task extends ProcessHandle {
           rootfs,
           ...io.config,
           checkpoint: undefined,
-          options: undefined,
-          runtimePath: "",
+          options: runtime.options,
+          runtimePath: runtime.runtimePath,
         },
         rawOptions(options, ctx.namespace),
       );
@@ -155,7 +162,12 @@ export class Task extends ProcessHandle {
    */
   async exec(execId: string, options: ExecOptions): Promise<Process> {
     assertIdentifier(execId, "execId");
-    const spec = applyProcessOptions(this.#processSpec, options);
+    const user = await resolveUserOption(options.user, this.#rootfsPath);
+    const spec = applyProcessOptions(this.#processSpec, {
+      ...options,
+      user: user.user as ExecOptions["user"],
+    });
+    applyAdditionalGids(spec, user);
     const terminal = spec.terminal ?? false;
     const io = await openStdio({
       ...options,
@@ -174,6 +186,14 @@ export class Task extends ProcessHandle {
       throw err;
     }
     return process;
+  }
+
+  /**
+   * The handle of an exec that already exists (one RPC), e.g. made before a restart or by another
+   * client; NotFoundError when there is none. With `attach`, its FIFOs are opened again.
+   */
+  loadProcess(execId: string, options?: LoadProcessOptions): Promise<Process> {
+    return loadProcess(this.ctx, this.id, execId, options);
   }
 
   /**

@@ -1,0 +1,75 @@
+/**
+ * A namespace's own defaults, set by the labels `containerd.io/defaults/runtime` and
+ * `containerd.io/defaults/snapshotter` as containerd's Go client reads them. Read once per
+ * namespace per connection (the first create that needs them) and kept: relabelling a namespace
+ * takes effect for new connections.
+ *
+ * @internal
+ * @module
+ */
+import { type CallOptions, rawOptions } from "./call-options.js";
+import { isNotFound } from "./errors/index.js";
+import type { HandleContext } from "./handle-context.js";
+import type { RawServices } from "./rpc/services.js";
+
+/** The namespace label naming the runtime for containers that name none. */
+export const DEFAULT_RUNTIME_LABEL = "containerd.io/defaults/runtime";
+/** The namespace label naming the snapshotter for containers that name none. */
+export const DEFAULT_SNAPSHOTTER_LABEL = "containerd.io/defaults/snapshotter";
+/** containerd's snapshotter on Linux when neither the caller nor the namespace names one. */
+export const DEFAULT_SNAPSHOTTER = "overlayfs";
+
+/** What a namespace's labels say; a field is absent when the label is not set. */
+export interface NamespaceDefaults {
+  runtime?: string;
+  snapshotter?: string;
+}
+
+// Keyed by the connection's service stubs, which every namespace view of one Client shares.
+const cache = new WeakMap<RawServices, Map<string, Promise<NamespaceDefaults>>>();
+
+/** The defaults of `ctx.namespace`: one Namespaces.Get the first time, then from the cache. */
+export function namespaceDefaults(ctx: HandleContext, options?: CallOptions): Promise<NamespaceDefaults> {
+  let perConnection = cache.get(ctx.services);
+  if (!perConnection) {
+    perConnection = new Map();
+    cache.set(ctx.services, perConnection);
+  }
+  const known = perConnection.get(ctx.namespace);
+  if (known) return known;
+  const byName = perConnection;
+  const read = readDefaults(ctx, options);
+  byName.set(ctx.namespace, read);
+  // A failed read (aborted, daemon away) is not the namespace's answer: ask again next time.
+  read.catch(() => byName.delete(ctx.namespace));
+  return read;
+}
+
+/** The snapshotter to use: `name` when given, else the namespace's label, else overlayfs. */
+export async function resolveSnapshotter(
+  ctx: HandleContext,
+  name: string | undefined,
+  options?: CallOptions,
+): Promise<string> {
+  if (name) return name;
+  return (await namespaceDefaults(ctx, options)).snapshotter ?? DEFAULT_SNAPSHOTTER;
+}
+
+async function readDefaults(
+  ctx: HandleContext,
+  options: CallOptions | undefined,
+): Promise<NamespaceDefaults> {
+  let labels: Record<string, string>;
+  try {
+    const res = await ctx.services.namespaces.get({ name: ctx.namespace }, rawOptions(options));
+    labels = res.namespace?.labels ?? {};
+  } catch (err) {
+    // A namespace that does not exist yet has no labels; containerd creates it on first use.
+    if (!isNotFound(err)) throw err;
+    labels = {};
+  }
+  const defaults: NamespaceDefaults = {};
+  if (labels[DEFAULT_RUNTIME_LABEL]) defaults.runtime = labels[DEFAULT_RUNTIME_LABEL];
+  if (labels[DEFAULT_SNAPSHOTTER_LABEL]) defaults.snapshotter = labels[DEFAULT_SNAPSHOTTER_LABEL];
+  return defaults;
+}
