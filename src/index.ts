@@ -24,6 +24,7 @@ export * from "./errors/index.js";
 export type { ContainerdEvent, ExitStatus } from "./events/event.js";
 export type { Events, SubscribeOptions } from "./events/events.js";
 export { assertIdentifier } from "./identifiers.js";
+export * from "./images/index.js";
 export type { Introspection, PluginInfo } from "./introspection.js";
 export type {
   LogBinaryOption,
