@@ -90,11 +90,14 @@ export async function buildBusyboxImage(options: BuildImageOptions = {}): Promis
     source,
     push: async (destination, pushOptions = {}) => {
       const args = ["copy", "--quiet", "--dest-tls-verify=false"];
-      if (pushOptions.auth) args.push("--dest-creds", `${pushOptions.auth.username}:${pushOptions.auth.password}`);
+      if (pushOptions.auth)
+        args.push("--dest-creds", `${pushOptions.auth.username}:${pushOptions.auth.password}`);
       await skopeo([...args, source, `docker://${destination}`]);
     },
-    writeOciArchive: (file, refName = tag) => skopeo(["copy", "--quiet", source, `oci-archive:${file}:${refName}`]),
-    writeDockerArchive: (file, repoTag) => skopeo(["copy", "--quiet", source, `docker-archive:${file}:${repoTag}`]),
+    writeOciArchive: (file, refName = tag) =>
+      skopeo(["copy", "--quiet", source, `oci-archive:${file}:${refName}`]),
+    writeDockerArchive: (file, repoTag) =>
+      skopeo(["copy", "--quiet", source, `docker-archive:${file}:${repoTag}`]),
     remove,
     [Symbol.asyncDispose]: remove,
   };
@@ -114,6 +117,8 @@ async function tool(name: string, args: string[], hint: string): Promise<void> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === "ENOENT") throw new Error(`containerd-sdk/testing: ${name} not found; ${hint}`);
-    throw new Error(`containerd-sdk/testing: ${name} ${args.join(" ")} failed: ${(e.stderr ?? e.message).trim()}`);
+    throw new Error(
+      `containerd-sdk/testing: ${name} ${args.join(" ")} failed: ${(e.stderr ?? e.message).trim()}`,
+    );
   }
 }

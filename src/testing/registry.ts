@@ -70,7 +70,9 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       if (started.pid !== undefined) unguard(started.pid);
       started.kill("SIGKILL");
       if (attempt < 2 && /address already in use/.test(stderr)) continue;
-      throw new Error(`containerd-sdk/testing: docker-registry did not serve on ${host}: ${stderr.trim().slice(-500)}`);
+      throw new Error(
+        `containerd-sdk/testing: docker-registry did not serve on ${host}: ${stderr.trim().slice(-500)}`,
+      );
     }
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -93,7 +95,8 @@ function config(dir: string, host: string, auth: boolean): string {
     "http:",
     `  addr: ${host}`,
   ];
-  if (auth) lines.push("auth:", "  htpasswd:", "    realm: basic-realm", `    path: ${join(dir, "htpasswd")}`);
+  if (auth)
+    lines.push("auth:", "  htpasswd:", "    realm: basic-realm", `    path: ${join(dir, "htpasswd")}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -46,7 +46,10 @@ describe("images: import", () => {
     const [img] = await d.client.images.import(createReadStream(dockerTar));
     assert.equal(img?.name, "docker.io/library/busybox:docker");
     assert.equal(img?.target.mediaType, "application/vnd.docker.distribution.manifest.v2+json");
-    const result = await d.client.run({ image: "busybox:docker", args: ["/bin/sh", "-c", "pwd; echo $GREETING"] });
+    const result = await d.client.run({
+      image: "busybox:docker",
+      args: ["/bin/sh", "-c", "pwd; echo $GREETING"],
+    });
     assert.equal(result.stdout, "/etc\nhello\n");
   });
 
