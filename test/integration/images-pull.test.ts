@@ -158,7 +158,7 @@ describe("images: pull", () => {
       if (req.method === "GET" && req.url?.includes("/blobs/")) {
         const up = await fetch(`${registry.url}${req.url}`);
         const body = Buffer.from(await up.arrayBuffer());
-        if (body.length > 100_000) body[body.length >> 1] ^= 0xff; // corrupt the big layer only
+        if (body.length > 100_000) body.writeUInt8(body.readUInt8(body.length >> 1) ^ 0xff, body.length >> 1); // corrupt the big layer only
         res.writeHead(200, { "content-length": String(body.length) });
         res.end(body);
         return;
