@@ -106,6 +106,14 @@ export class Leases {
     );
   }
 
+  /** Runs `fn` with every containerd call inside it carrying the existing lease `id`. */
+  run<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    if (typeof id !== "string" || id === "") {
+      throw new InvalidArgumentError("lease: must be a non-empty lease id", { field: "lease" });
+    }
+    return runInLease(id, fn);
+  }
+
   /**
    * Runs `fn` under a new lease (24 h expiry unless told), so everything its calls create is safe
    * from GC until `fn` has made what references it; then deletes the lease. Inside an enclosing
