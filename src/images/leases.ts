@@ -127,8 +127,9 @@ export class Leases {
     try {
       result = await runInLease(lease.id, () => fn(lease.id));
     } catch (err) {
-      // Without a signal: the lease must go even when the caller aborted.
-      await this.delete(lease.id, { sync: options.sync }).catch(() => {});
+      // Without a signal: the lease must go even when the caller aborted. Synchronously, so a
+      // failed operation has left nothing behind by the time it rejects.
+      await this.delete(lease.id, { sync: true }).catch(() => {});
       throw err;
     }
     await this.delete(lease.id, { sync: options.sync });
