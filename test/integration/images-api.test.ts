@@ -60,8 +60,8 @@ describe("images: records, export, GC and bad tars", () => {
             return;
           }
           let text = "";
-          s.on("data", (c: Buffer) => {
-            text += c.toString();
+          s.on("data", (c: unknown) => {
+            text += String(c);
           });
           s.on("end", () => {
             resolve(text);
