@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { type BuiltImage, buildBusyboxImage } from "../../src/testing/index.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 const run = promisify(execFile);
 
@@ -79,6 +79,19 @@ describe("images: import", () => {
     await d.client.snapshots().stat(id);
     await c.delete({ snapshot: true });
     await assert.rejects(d.client.snapshots().stat(id), { name: "NotFoundError" });
+  });
+
+  test("a loaded container made from an image starts its task on the snapshot's mounts", async () => {
+    const id = uniqueId();
+    await d.client.containers.create(id, { image: "acc/busybox:v1" });
+    const c = await d.client.containers.load(id);
+    const task = await c.newTask({ stdio: "pipe" });
+    const output = readAll(task.stdout);
+    await task.start();
+    assert.equal((await task.wait()).exitCode, 0);
+    assert.equal(await output, "from-the-second-layer\n");
+    await task.delete();
+    await c.delete();
   });
 
   test("explicit options override the image config", async () => {

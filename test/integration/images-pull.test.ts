@@ -16,6 +16,8 @@ import {
   type BuiltImage,
   buildBusyboxImage,
   type RegistryInstance,
+  rpcDelta,
+  rpcTotal,
   startRegistry,
 } from "../../src/testing/index.js";
 import { useDaemon } from "../fixtures.js";
@@ -51,7 +53,7 @@ async function proxy(upstream: string, handler: Handler): Promise<{ host: string
 }
 
 describe("images: pull", () => {
-  const d = useDaemon();
+  const d = useDaemon({ metrics: true });
   let image: BuiltImage;
   let registry: RegistryInstance;
   let secured: RegistryInstance;
@@ -87,6 +89,15 @@ describe("images: pull", () => {
     assert.equal(result.stdout, "pulled\n");
     const { stdout } = await run("ctr", ["--address", d.ctr.address, "-n", "test", "images", "check"]);
     assert.match(stdout, /acc\/busybox:v1.*complete/);
+  });
+
+  test("pull and unpack of a 2-layer image costs 14 RPCs (the Go client spends 32)", async () => {
+    const before = await d.ctr.rpcCounts();
+    await d.client.withNamespace("budget").images.pull(`${registry.host}/acc/busybox:v1`);
+    const delta = rpcDelta(before, await d.ctr.rpcCounts());
+    assert.equal(rpcTotal(delta), 14, JSON.stringify([...delta]));
+    assert.equal(delta.get("containerd.services.content.v1.Content/Write"), 4);
+    assert.equal(delta.get("containerd.services.diff.v1.Diff/Apply"), 2);
   });
 
   test("pull with basic auth succeeds with credentials", async () => {
