@@ -11,6 +11,9 @@ import { toNumber } from "./descriptor.js";
 
 type Request = Partial<WriteContentRequest>;
 
+/** WRITE messages sent before waiting for containerd's answer to the first of them. */
+const MAX_IN_FLIGHT = 4;
+
 /** A push-driven request stream: `push` queues a message, `end` finishes the stream. */
 class RequestQueue implements AsyncIterable<Request> {
   #items: Request[] = [];
@@ -61,6 +64,7 @@ export class ContentWriter {
   offset = 0;
   /** True when the blob with the expected digest already exists (nothing to write or commit). */
   exists = false;
+  readonly #inFlight: Promise<WriteContentResponse>[] = [];
   readonly #queue: RequestQueue;
   readonly #replies: AsyncIterator<WriteContentResponse>;
   #done = false;
@@ -97,6 +101,10 @@ export class ContentWriter {
 
   async #send(request: Request): Promise<WriteContentResponse> {
     this.#queue.push(request);
+    return this.#reply();
+  }
+
+  async #reply(): Promise<WriteContentResponse> {
     let next: IteratorResult<WriteContentResponse>;
     try {
       next = await this.#replies.next();
@@ -109,11 +117,24 @@ export class ContentWriter {
     return next.value;
   }
 
-  /** Appends `data` at the current offset. */
+  /**
+   * Appends `data` at the current offset. Up to {@link MAX_IN_FLIGHT} writes are pipelined: the
+   * call returns before containerd has answered, and a failure surfaces on a later write or commit.
+   */
   async write(data: Uint8Array): Promise<void> {
     if (data.length === 0) return;
-    const reply = await this.#send({ action: WriteAction.WRITE, offset: Long.fromNumber(this.offset), data });
-    this.offset = toNumber(reply.offset);
+    const offset = this.offset;
+    this.offset += data.length; // containerd's offset once this write lands
+    this.#queue.push({ action: WriteAction.WRITE, offset: Long.fromNumber(offset), data });
+    const reply = this.#reply();
+    reply.catch(() => {}); // awaited below or by flush(); this only keeps it from being "unhandled"
+    this.#inFlight.push(reply);
+    if (this.#inFlight.length >= MAX_IN_FLIGHT) await this.#inFlight.shift();
+  }
+
+  /** Waits for every pipelined write to be acknowledged. */
+  async flush(): Promise<void> {
+    while (this.#inFlight.length > 0) await this.#inFlight.shift();
   }
 
   /**
@@ -123,6 +144,7 @@ export class ContentWriter {
   async commit(size: number, expected: string, labels: Record<string, string> = {}): Promise<string> {
     if (this.exists) return expected;
     try {
+      await this.flush();
       const reply = await this.#send({
         action: WriteAction.COMMIT,
         offset: Long.fromNumber(this.offset),

@@ -23,7 +23,11 @@ export async function unpack(
   ctx: ImagesContext,
   resolved: ResolvedManifest,
   snapshotterName: string,
-  options: CallOptions & { labelLayers?: boolean } = {},
+  options: CallOptions & {
+    labelLayers?: boolean;
+    /** Resolves once layer i's blob is in the content store (a pull unpacks while it downloads). */
+    layerReady?: (i: number) => Promise<void>;
+  } = {},
 ): Promise<string> {
   const { manifest, config } = resolved;
   const diffIds = config.rootfs?.diff_ids ?? [];
@@ -56,6 +60,7 @@ export async function unpack(
         throw err;
       }
       try {
+        await options.layerReady?.(i);
         const applied = await applyLayer(ctx, layer, mounts, options);
         if (applied.digest !== diffIds[i]) {
           throw new DataLossError(

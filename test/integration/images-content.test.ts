@@ -46,18 +46,16 @@ describe("images: content, leases, snapshots", () => {
   test("an interrupted write resumes from the ingest's offset", async () => {
     const data = Buffer.alloc(3 << 20, 7);
     await d.client.withLease(async () => {
-      const controller = new AbortController();
       const first = d.client.content.write(
         (async function* () {
           yield data.subarray(0, 2 << 20);
-          controller.abort();
-          yield data.subarray(2 << 20);
+          throw new Error("source broke");
         })(),
-        { ref: "resume-me", signal: controller.signal },
+        { ref: "resume-me" },
       );
-      await assert.rejects(first, { name: "AbortError" });
+      await assert.rejects(first, /source broke/);
       const [ingest] = await d.client.content.ingests({ filters: ["ref==resume-me"] });
-      assert.ok((ingest?.offset ?? 0) > 0, "the ingest kept some bytes");
+      assert.equal(ingest?.offset, 2 << 20);
       const { digest } = await d.client.content.write(data, {
         ref: "resume-me",
         expected: sha(data),

@@ -165,34 +165,42 @@ export async function pullImage(
       );
     }
     const diffIds = config.rootfs?.diff_ids ?? [];
-    await Promise.all([
+    const configWritten = limit(() =>
+      content.write(configBody, {
+        ref: `config-${manifest.config.digest}`,
+        expected: manifest.config.digest,
+        size: manifest.config.size,
+        labels: source,
+        signal: options.signal,
+      }),
+    );
+    const layersFetched = manifest.layers.map((layer, i) =>
       limit(() =>
-        content.write(configBody, {
-          ref: `config-${manifest.config.digest}`,
-          expected: manifest.config.digest,
-          size: manifest.config.size,
-          labels: source,
-          signal: options.signal,
+        fetchBlob(ctx, registry, layer, {
+          ...options,
+          where,
+          labels: { ...source, ...(diffIds[i] ? { [Label.uncompressed]: diffIds[i] } : {}) },
         }),
       ),
-      ...manifest.layers.map((layer, i) =>
-        limit(() =>
-          fetchBlob(ctx, registry, layer, {
-            ...options,
-            where,
-            labels: { ...source, ...(diffIds[i] ? { [Label.uncompressed]: diffIds[i] } : {}) },
-          }),
-        ),
-      ),
-    ]);
-    if (options.unpack !== false) {
-      await unpack(
-        ctx,
-        { descriptor: manifestDesc, manifest, config },
-        options.snapshotter ?? DEFAULT_SNAPSHOTTER,
-        { signal: options.signal, labelLayers: false },
-      );
-    }
+    );
+    // Unpack layer i as soon as it is in and layer i-1 is applied, while later layers download.
+    const unpacked =
+      options.unpack === false
+        ? Promise.resolve("")
+        : unpack(
+            ctx,
+            { descriptor: manifestDesc, manifest, config },
+            options.snapshotter ?? DEFAULT_SNAPSHOTTER,
+            {
+              signal: options.signal,
+              labelLayers: false,
+              layerReady: (i) => layersFetched[i] as Promise<void>,
+            },
+          );
+    // Every branch settles (a failed fetch fails the unpack waiting on it); report the first error.
+    const settled = await Promise.allSettled([configWritten, ...layersFetched, unpacked]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
     return images.store(ref.name, target, { labels: options.labels, signal: options.signal });
   });
 }
