@@ -1,6 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { type CallOptions, rawOptions } from "../call-options.js";
 import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
+import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
 import { type Descriptor, isDigest, toWireDescriptor } from "./descriptor.js";
 import { type ExportOptions, exportImages } from "./export.js";
@@ -117,6 +118,14 @@ export class Images {
     const list = typeof names === "string" ? [names] : names;
     const images = await Promise.all(list.map((n) => this.get(n, options)));
     await exportImages(this.#ctx, images, destination, options);
+  }
+
+  /**
+   * Checkpoints container `containerId`'s running task with CRIU into an image named `name`
+   * (label `containerd.io/checkpoint=true`). Without CRIU on the host, containerd's typed error.
+   */
+  async checkpoint(containerId: string, options: CheckpointOptions = {}): Promise<Image> {
+    return checkpointTask(this.#ctx, this, containerId, options);
   }
 
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 export { chainIds } from "./chain-id.js";
+export type { CheckpointOptions } from "./checkpoint.js";
 export type {
   ContentInfo,
   ContentSource,
