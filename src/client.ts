@@ -7,6 +7,10 @@ import { Events } from "./events/events.js";
 import type { ClientEvents } from "./events/hub.js";
 import { HealthCheckResponse_ServingStatus } from "./gen/grpc/health/v1/health.js";
 import { assertIdentifier } from "./identifiers.js";
+import { Content } from "./images/content.js";
+import { Images } from "./images/images.js";
+import { Leases, type WithLeaseOptions } from "./images/leases.js";
+import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./images/snapshots.js";
 import { Introspection } from "./introspection.js";
 import { Namespaces } from "./namespaces.js";
 import { Connection } from "./rpc/connection.js";
@@ -65,6 +69,12 @@ export class Client implements AsyncDisposable {
   readonly containers: Containers;
   /** This namespace's events. */
   readonly events: Events;
+  /** This namespace's images: list, get, delete, import, export, pull. */
+  readonly images: Images;
+  /** This namespace's content store (blobs by digest). */
+  readonly content: Content;
+  /** This namespace's leases. */
+  readonly leases: Leases;
   readonly #connection: Connection;
   readonly #fifoDir: string;
 
@@ -75,6 +85,9 @@ export class Client implements AsyncDisposable {
     this.namespaces = new Namespaces(connection.services);
     this.introspection = new Introspection(connection.services);
     this.events = new Events(connection.services, namespace);
+    this.images = new Images({ services: connection.services, namespace });
+    this.content = new Content({ services: connection.services, namespace });
+    this.leases = new Leases({ services: connection.services, namespace });
     this.containers = new Containers({
       services: connection.services,
       hub: connection.hub,
@@ -128,6 +141,20 @@ export class Client implements AsyncDisposable {
   async serving(options?: CallOptions): Promise<boolean> {
     const res = await this.raw.health.check({ service: "" }, rawOptions(options));
     return res.status === HealthCheckResponse_ServingStatus.SERVING;
+  }
+
+  /** A snapshotter of this namespace (default `overlayfs`): prepare, view, commit, mounts, … */
+  snapshots(name: string = DEFAULT_SNAPSHOTTER): Snapshotter {
+    return new Snapshotter({ services: this.#connection.services, namespace: this.namespace }, name);
+  }
+
+  /**
+   * Runs `fn` under a new lease, so every blob and snapshot its calls create (through any view of
+   * this connection) is safe from GC until `fn` has made what references them; then deletes the
+   * lease. Nested calls share the outer lease.
+   */
+  withLease<T>(fn: (lease: string) => Promise<T>, options?: WithLeaseOptions): Promise<T> {
+    return this.leases.withLease(fn, options);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { HandleContext } from "./handle-context.js";
+import { snapshotMounts } from "./images/container-mounts.js";
 import { attachStdio, type StdioSpec } from "./io/index.js";
 import type { Spec } from "./oci/index.js";
 import { toProcessState } from "./process-status.js";
@@ -143,6 +144,11 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    */
   newTask(options: NewTaskOptions = {}): Promise<Task> {
     const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
+    if (mounts === undefined && this.#info.snapshotKey) {
+      return snapshotMounts(this.#ctx, this.#info, options.signal).then((m) =>
+        Task.create(this.#ctx, this.#info, m, options),
+      );
+    }
     return Task.create(this.#ctx, this.#info, mounts ?? [], options);
   }
 

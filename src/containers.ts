@@ -2,10 +2,11 @@ import { isAbsolute } from "node:path";
 import { type CallOptions, optionsObject, rawOptions, streamOptions } from "./call-options.js";
 import { Container } from "./container.js";
 import { type AnyValue, type RuncOptions, toContainerInfo } from "./container-info.js";
-import { InvalidArgumentError, isNotImplemented, NotImplementedError } from "./errors/index.js";
+import { InvalidArgumentError, isNotImplemented } from "./errors/index.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
+import { createFromImage, type ImageRecordFields } from "./images/create-from-image.js";
 import { namespaceDefaults } from "./namespace-defaults.js";
 import { buildSpec, SPEC_OPTION_KEYS, type SpecOptions } from "./oci/index.js";
 import { applyAdditionalGids, resolveUserOption, type UserOption } from "./oci/user-option.js";
@@ -23,8 +24,14 @@ export interface CreateContainerOptions extends SpecOptions, CallOptions {
    * (held by the handle and passed to the shim when its task is created).
    */
   rootfs?: string | RootfsMount[];
-  /** An image reference (needs the images capability; not in this version). */
+  /**
+   * An image name in this namespace (`docker.io/library/busybox:latest`, or a short form that
+   * normalises to it): the rootfs is a new snapshot of it and args, env, cwd and user default to its
+   * config. Unpacked first if needed.
+   */
   image?: string;
+  /** Snapshotter for an image's rootfs snapshot. Default `overlayfs`. */
+  snapshotter?: string;
   /** Labels stored with the container. */
   labels?: Record<string, string>;
   /**
@@ -54,11 +61,13 @@ export class Containers {
   /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
   async create(id: string, options: CreateContainerOptions = {}): Promise<Container> {
     options = optionsObject(options);
+    if (options.image !== undefined)
+      return createFromImage(this.#ctx, id, options, (o) => this.create(id, o));
     assertIdentifier(id, "id");
     const rootfsPath =
       options.spec === undefined && typeof options.rootfs === "string" ? options.rootfs : undefined;
     const user = await resolveUserOption(options.user, rootfsPath);
-    const record = this.#record(id, options, user);
+    const record = this.#record(id, options as CreateContainerOptions & ImageRecordFields, user);
     if (options.runtime?.name === undefined && record.runtime) {
       record.runtime.name = (await namespaceDefaults(this.#ctx, options)).runtime ?? DEFAULT_RUNTIME;
     }
@@ -100,11 +109,12 @@ export class Containers {
     return records.map((r) => new Container(this.#ctx, toContainerInfo(r)));
   }
 
-  #record(id: string, options: CreateContainerOptions, user: UserOption): ContainerRecord {
+  #record(
+    id: string,
+    options: CreateContainerOptions & ImageRecordFields,
+    user: UserOption,
+  ): ContainerRecord {
     assertIdentifier(id, "id");
-    if (options.image !== undefined) {
-      throw new NotImplementedError("image: creating from an image is not supported yet; pass rootfs");
-    }
     const rootfs = Array.isArray(options.rootfs) ? undefined : options.rootfs;
     if (rootfs !== undefined && (typeof rootfs !== "string" || !isAbsolute(rootfs))) {
       throw new InvalidArgumentError(`rootfs: "${rootfs}" must be an absolute path`, { field: "rootfs" });
@@ -124,14 +134,14 @@ export class Containers {
     return {
       id,
       labels: checkStringRecord("labels", options.labels ?? {}),
-      image: "",
+      image: options.imageRecord?.image ?? "",
       runtime: {
         name: options.runtime?.name ?? DEFAULT_RUNTIME,
         options: runtimeOptions ? encodeAny(RUNC_OPTIONS_TYPE_URL, runtimeOptions) : undefined,
       },
       spec: encodeAny(SPEC_TYPE_URL, spec),
-      snapshotter: "",
-      snapshotKey: "",
+      snapshotter: options.imageRecord?.snapshotter ?? "",
+      snapshotKey: options.imageRecord?.snapshotKey ?? "",
       createdAt: undefined,
       updatedAt: undefined,
       extensions: { ...options.extensions },

@@ -36,6 +36,7 @@ export type { Events, SubscribeOptions } from "./events/events.js";
 export { type FilterOperator, filters } from "./events/filters.js";
 export type { ClientEvents, DisconnectInfo, ReconnectInfo } from "./events/hub.js";
 export { assertIdentifier } from "./identifiers.js";
+export * from "./images/index.js";
 export type { Introspection, PluginInfo } from "./introspection.js";
 export type {
   LogBinaryOption,

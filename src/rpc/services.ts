@@ -12,6 +12,7 @@ import { SnapshotsDefinition } from "../gen/github.com/containerd/containerd/api
 import { TasksDefinition } from "../gen/github.com/containerd/containerd/api/services/tasks/v1/tasks.js";
 import { VersionDefinition } from "../gen/github.com/containerd/containerd/api/services/version/v1/version.js";
 import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
+import { leaseMiddleware } from "../images/lease-context.js";
 import { errorMiddleware } from "./error-middleware.js";
 import { logMiddleware } from "./log-middleware.js";
 import { type NamespaceCallOptions, namespaceMiddleware } from "./namespace-middleware.js";
@@ -49,6 +50,7 @@ export type RawServices = {
 export function createServices(channel: Channel, address: string): RawServices {
   const factory = createClientFactory()
     .use(deadlineMiddleware)
+    .use(leaseMiddleware)
     .use(namespaceMiddleware)
     .use(logMiddleware)
     .use(errorMiddleware(address));

@@ -4,7 +4,9 @@
  *
  * @packageDocumentation
  */
+export { type BuildImageOptions, type BuiltImage, buildBusyboxImage } from "./image.js";
 export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
+export { type RegistryInstance, type StartRegistryOptions, startRegistry } from "./registry.js";
 export { busyboxRootfs } from "./rootfs.js";
 export { startContainerd } from "./start-containerd.js";
 export type {

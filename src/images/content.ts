@@ -1,0 +1,234 @@
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import Long from "long";
+import { type CallOptions, rawOptions, streamOptions } from "../call-options.js";
+import { InvalidArgumentError } from "../errors/index.js";
+import type { Info as WireInfo } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
+import { ContentWriter } from "./content-writer.js";
+import type { ImagesContext } from "./context.js";
+import { isDigest, toNumber } from "./descriptor.js";
+
+/** Go's buffer size for content reads and writes: 1 MiB. */
+const CHUNK = 1 << 20;
+
+/** A blob in the content store. */
+export interface ContentInfo {
+  digest: string;
+  size: number;
+  createdAt: Date;
+  updatedAt: Date;
+  labels: Record<string, string>;
+}
+
+/** An unfinished write (ingest) in the content store. */
+export interface IngestStatus {
+  ref: string;
+  /** Bytes written so far: where a new write under `ref` resumes. */
+  offset: number;
+  /** The size announced when the write was opened (0 if none). */
+  total: number;
+  startedAt?: Date;
+  updatedAt?: Date;
+}
+
+/** What `content.read` takes. */
+export interface ReadContentOptions extends CallOptions {
+  /** Byte offset to start at. Default 0. */
+  offset?: number;
+  /** Bytes to read; default to the end. */
+  size?: number;
+}
+
+/** What `content.write` takes. */
+export interface WriteContentOptions extends CallOptions {
+  /** The ingest's name; a write interrupted under the same ref resumes. Default `write-<digest or random>`. */
+  ref?: string;
+  /** Digest the data must have; checked by containerd on commit. An existing blob is not rewritten. */
+  expected?: string;
+  /** Size the data must have; checked on commit. */
+  size?: number;
+  /** Labels for a new blob (an existing one keeps its labels: use `setLabels`). */
+  labels?: Record<string, string>;
+}
+
+/** Data `content.write` accepts. */
+export type ContentSource = Uint8Array | string | AsyncIterable<Uint8Array | string>;
+
+/**
+ * The namespace's content store (`client.content`): blobs addressed by digest. Blobs written
+ * outside a lease and not referenced are collected by the next GC: write inside `client.withLease`.
+ */
+export class Content {
+  readonly #ctx: ImagesContext;
+
+  /** @internal */
+  constructor(ctx: ImagesContext) {
+    this.#ctx = ctx;
+  }
+
+  /** A blob's size and labels (one RPC); NotFoundError when missing. */
+  async info(digest: string, options?: CallOptions): Promise<ContentInfo> {
+    assertDigest(digest, "digest");
+    const res = await this.#ctx.services.content.info({ digest }, rawOptions(options, this.#ctx.namespace));
+    return toInfo(res.info);
+  }
+
+  /** Blobs, optionally filtered (`digest==sha256:…`, `labels."containerd.io/uncompressed"`); OR'd. */
+  async list(options: CallOptions & { filters?: string[] } = {}): Promise<ContentInfo[]> {
+    const out: ContentInfo[] = [];
+    const stream = this.#ctx.services.content.list(
+      { filters: options.filters ?? [] },
+      streamOptions(options, this.#ctx.namespace),
+    );
+    for await (const msg of stream) for (const info of msg.info) out.push(toInfo(info));
+    return out;
+  }
+
+  /** Removes a blob at once, referenced or not (one RPC); NotFoundError when missing. */
+  async delete(digest: string, options?: CallOptions): Promise<void> {
+    assertDigest(digest, "digest");
+    await this.#ctx.services.content.delete({ digest }, rawOptions(options, this.#ctx.namespace));
+  }
+
+  /**
+   * Sets the given labels (an empty string removes one) and leaves the others (one RPC). Returns
+   * the blob's labels afterwards.
+   */
+  async setLabels(
+    digest: string,
+    labels: Record<string, string>,
+    options?: CallOptions,
+  ): Promise<ContentInfo> {
+    assertDigest(digest, "digest");
+    const keys = Object.keys(labels);
+    const res = await this.#ctx.services.content.update(
+      { info: { digest, labels }, updateMask: keys.map((k) => `labels.${k}`) },
+      rawOptions(options, this.#ctx.namespace),
+    );
+    return toInfo(res.info);
+  }
+
+  /** A blob's bytes as a stream (1 MiB chunks), from `offset` for `size` bytes. */
+  read(digest: string, options: ReadContentOptions = {}): Readable {
+    assertDigest(digest, "digest");
+    const offset = options.offset ?? 0;
+    const size = options.size ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new InvalidArgumentError(`offset: ${offset} must be a non-negative integer`, { field: "offset" });
+    }
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new InvalidArgumentError(`size: ${size} must be a non-negative integer`, { field: "size" });
+    }
+    const stream = this.#ctx.services.content.read(
+      { digest, offset: Long.fromNumber(offset), size: Long.fromNumber(size) },
+      streamOptions(options, this.#ctx.namespace),
+    );
+    return Readable.from(
+      (async function* () {
+        for await (const msg of stream) if (msg.data.length > 0) yield Buffer.from(msg.data);
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  /** A whole blob in memory; for manifests and configs, not layers. */
+  async readAll(digest: string, options?: CallOptions): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.read(digest, options)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /**
+   * Writes a blob through one Content.Write stream and commits it, resuming an interrupted write
+   * under the same `ref` (the bytes already there are skipped from `data`). Returns its digest and
+   * size. An existing blob with the `expected` digest is not written again.
+   */
+  async write(
+    data: ContentSource,
+    options: WriteContentOptions = {},
+  ): Promise<{ digest: string; size: number }> {
+    if (options.expected !== undefined) assertDigest(options.expected, "expected");
+    if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) {
+      throw new InvalidArgumentError(`size: ${options.size} must be a non-negative integer`, {
+        field: "size",
+      });
+    }
+    const ref =
+      options.ref ?? `write-${options.expected ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
+    const writer = await ContentWriter.open(
+      this.#ctx,
+      ref,
+      { total: options.size, expected: options.expected },
+      streamOptions(options, this.#ctx.namespace),
+    );
+    if (writer.exists && options.expected) {
+      return { digest: options.expected, size: options.size ?? (await this.info(options.expected)).size };
+    }
+    try {
+      const hash = createHash("sha256");
+      let position = 0;
+      const skip = writer.offset;
+      for await (const piece of chunks(data)) {
+        hash.update(piece);
+        const start = Math.max(0, skip - position);
+        position += piece.length;
+        if (start < piece.length) await writer.write(start === 0 ? piece : piece.subarray(start));
+      }
+      const digest = `sha256:${hash.digest("hex")}`;
+      await writer.commit(position, options.expected ?? digest, options.labels);
+      return { digest: options.expected ?? digest, size: position };
+    } finally {
+      await writer.close();
+    }
+  }
+
+  /** Unfinished writes, optionally filtered by `ref` (`ref~=^layer-`). */
+  async ingests(options: CallOptions & { filters?: string[] } = {}): Promise<IngestStatus[]> {
+    const res = await this.#ctx.services.content.listStatuses(
+      { filters: options.filters ?? [] },
+      rawOptions(options, this.#ctx.namespace),
+    );
+    return res.statuses.map((s) => ({
+      ref: s.ref,
+      offset: toNumber(s.offset),
+      total: toNumber(s.total),
+      startedAt: s.startedAt,
+      updatedAt: s.updatedAt,
+    }));
+  }
+
+  /** Drops an unfinished write (one RPC); NotFoundError when there is none. */
+  async abort(ref: string, options?: CallOptions): Promise<void> {
+    await this.#ctx.services.content.abort({ ref }, rawOptions(options, this.#ctx.namespace));
+  }
+}
+
+/** Splits the source into buffers of at most 1 MiB. */
+async function* chunks(data: ContentSource): AsyncGenerator<Buffer> {
+  const pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =
+    typeof data === "string" || data instanceof Uint8Array ? [data] : data;
+  for await (const piece of pieces) {
+    const buf =
+      typeof piece === "string"
+        ? Buffer.from(piece)
+        : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
+    for (let i = 0; i < buf.length; i += CHUNK) yield buf.subarray(i, i + CHUNK);
+  }
+}
+
+function toInfo(info: WireInfo | undefined): ContentInfo {
+  return {
+    digest: info?.digest ?? "",
+    size: toNumber(info?.size),
+    createdAt: info?.createdAt ?? new Date(0),
+    updatedAt: info?.updatedAt ?? new Date(0),
+    labels: { ...info?.labels },
+  };
+}
+
+/** @internal */
+export function assertDigest(value: unknown, field: string): asserts value is string {
+  if (!isDigest(value)) {
+    throw new InvalidArgumentError(`${field}: "${String(value)}" is not a sha256 digest`, { field });
+  }
+}

@@ -1,0 +1,154 @@
+import type { Readable, Writable } from "node:stream";
+import { type CallOptions, rawOptions } from "../call-options.js";
+import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
+import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
+import type { ImagesContext } from "./context.js";
+import { type Descriptor, isDigest, toWireDescriptor } from "./descriptor.js";
+import { type ExportOptions, exportImages } from "./export.js";
+import { Image, toImageInfo } from "./image.js";
+import { type ImportOptions, importImages } from "./import.js";
+import { type PullOptions, pullImage } from "./pull/pull.js";
+
+/** What `images.create` takes. */
+export interface CreateImageOptions extends CallOptions {
+  labels?: Record<string, string>;
+}
+
+/** The namespace's images (`client.images`). */
+export class Images {
+  readonly #ctx: ImagesContext;
+
+  /** @internal */
+  constructor(ctx: ImagesContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The image named `name` (one RPC); NotFoundError when there is none. */
+  async get(name: string, options?: CallOptions): Promise<Image> {
+    assertName(name);
+    const res = await this.#ctx.services.images.get({ name }, rawOptions(options, this.#ctx.namespace));
+    return new Image(this.#ctx, toImageInfo(res.image));
+  }
+
+  /** Images, optionally filtered (`name==…`, `name~=^docker.io/`, `labels."k"==v`, `target.digest==…`); OR'd. */
+  async list(options: CallOptions & { filters?: string[] } = {}): Promise<Image[]> {
+    const res = await this.#ctx.services.images.list(
+      { filters: options.filters ?? [] },
+      rawOptions(options, this.#ctx.namespace),
+    );
+    return res.images.map((i) => new Image(this.#ctx, toImageInfo(i)));
+  }
+
+  /** Creates an image record pointing at `target` (one RPC); AlreadyExistsError if the name is taken. */
+  async create(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
+    assertName(name);
+    assertTarget(target);
+    const res = await this.#ctx.services.images.create(
+      {
+        image: {
+          name,
+          labels: { ...options.labels },
+          target: toWireDescriptor(target),
+          createdAt: undefined,
+          updatedAt: undefined,
+        },
+      },
+      rawOptions(options, this.#ctx.namespace),
+    );
+    return new Image(this.#ctx, toImageInfo(res.image));
+  }
+
+  /**
+   * Points `name` at `target`, creating the record or moving an existing one (its labels are
+   * replaced when given). @internal What import and pull use.
+   */
+  async store(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
+    try {
+      return await this.create(name, target, options);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+    const mask = options.labels ? ["target", "labels"] : ["target"];
+    try {
+      const res = await this.#ctx.services.images.update(
+        {
+          image: {
+            name,
+            labels: { ...options.labels },
+            target: toWireDescriptor(target),
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
+          updateMask: mask,
+        },
+        rawOptions(options, this.#ctx.namespace),
+      );
+      return new Image(this.#ctx, toImageInfo(res.image));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return this.create(name, target, options); // deleted in between
+    }
+  }
+
+  /** Gives the image `source` a second name `name` (same target and labels); two RPCs. */
+  async tag(source: string, name: string, options?: CallOptions): Promise<Image> {
+    const image = await this.get(source, options);
+    return this.store(name, image.target, { ...options, labels: image.labels });
+  }
+
+  /** Deletes an image record; with `sync`, after GC has removed what only it held (one RPC). */
+  async delete(name: string, options: CallOptions & { sync?: boolean } = {}): Promise<void> {
+    assertName(name);
+    await this.#ctx.services.images.delete(
+      { name, sync: options.sync ?? false },
+      rawOptions(options, this.#ctx.namespace),
+    );
+  }
+
+  /**
+   * Imports an OCI layout tar or a `docker save` tar (a path or a stream), streaming its blobs into
+   * the content store under one lease, and creates an image per name it carries. Returns them.
+   */
+  async import(source: string | Readable, options: ImportOptions = {}): Promise<Image[]> {
+    return importImages(this.#ctx, this, source, options);
+  }
+
+  /** Writes the named images as an OCI layout tar (with a Docker `manifest.json`) to `destination`. */
+  async export(names: string | string[], destination: Writable, options: ExportOptions = {}): Promise<void> {
+    const list = typeof names === "string" ? [names] : names;
+    const images = await Promise.all(list.map((n) => this.get(n, options)));
+    await exportImages(this.#ctx, images, destination, options);
+  }
+
+  /**
+   * Checkpoints container `containerId`'s running task with CRIU into an image named `name`
+   * (label `containerd.io/checkpoint=true`). Without CRIU on the host, containerd's typed error.
+   */
+  async checkpoint(containerId: string, options: CheckpointOptions = {}): Promise<Image> {
+    return checkpointTask(this.#ctx, this, containerId, options);
+  }
+
+  /**
+   * Pulls an image from its registry (OCI distribution protocol), then unpacks it unless
+   * `unpack: false`. Returns the image record.
+   */
+  async pull(reference: string, options: PullOptions = {}): Promise<Image> {
+    return pullImage(this.#ctx, this, reference, options);
+  }
+}
+
+function assertName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name === "") {
+    throw new InvalidArgumentError("name: an image name is required", { field: "name" });
+  }
+}
+
+function assertTarget(target: Descriptor): void {
+  if (!target || !isDigest(target.digest)) {
+    throw new InvalidArgumentError(`target.digest: "${target?.digest}" is not a sha256 digest`, {
+      field: "target",
+    });
+  }
+  if (!target.mediaType) throw new InvalidArgumentError("target.mediaType: required", { field: "target" });
+  if (!(target.size > 0)) throw new InvalidArgumentError("target.size: must be > 0", { field: "target" });
+}

@@ -1,0 +1,71 @@
+import type { Descriptor, Platform } from "./descriptor.js";
+
+const ARCH: Record<string, string> = {
+  x64: "amd64",
+  ia32: "386",
+  arm64: "arm64",
+  arm: "arm",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+};
+
+/** The platform this process runs on, in Go's names. */
+export function hostPlatform(): Platform {
+  const architecture = ARCH[process.arch] ?? process.arch;
+  const platform: Platform = {
+    os: process.platform === "win32" ? "windows" : process.platform,
+    architecture,
+  };
+  if (architecture === "arm64") platform.variant = "v8";
+  return platform;
+}
+
+/** @internal `linux/amd64`, `linux/arm64/v8`. */
+export function formatPlatform(p: Platform): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+}
+
+/** @internal Parses `linux/amd64[/variant]`. */
+export function parsePlatform(value: string): Platform | undefined {
+  const [os, architecture, variant] = value.split("/");
+  if (!os || !architecture) return undefined;
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+function normalVariant(p: Platform): string {
+  const v = p.variant ?? "";
+  if (p.architecture === "arm64" && v === "v8") return "";
+  if (p.architecture === "amd64" && v === "v1") return "";
+  return v;
+}
+
+/**
+ * Ranks a candidate for `want` as containerd's default matcher does: lower is better, undefined is
+ * no match. amd64 also runs 386; arm64 also runs arm/v8; entries without a platform come last.
+ * @internal
+ */
+export function platformRank(want: Platform, have: Platform | undefined): number | undefined {
+  if (have === undefined) return 100;
+  if (have.os !== want.os) return undefined;
+  const candidates: Platform[] = [want];
+  if (want.architecture === "amd64") candidates.push({ os: want.os, architecture: "386" });
+  if (want.architecture === "arm64") candidates.push({ os: want.os, architecture: "arm", variant: "v8" });
+  for (const [i, c] of candidates.entries()) {
+    if (c.architecture === have.architecture && normalVariant(c) === normalVariant(have)) return i;
+  }
+  return undefined;
+}
+
+/** @internal The best entry of an index for `want`, or undefined. */
+export function selectManifest(entries: Descriptor[], want: Platform): Descriptor | undefined {
+  let best: Descriptor | undefined;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const entry of entries) {
+    const rank = platformRank(want, entry.platform);
+    if (rank !== undefined && rank < bestRank) {
+      best = entry;
+      bestRank = rank;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,346 @@
+import { createHash } from "node:crypto";
+import createDebug from "debug";
+import pLimit from "p-limit";
+import type { CallOptions } from "../../call-options.js";
+import {
+  DataLossError,
+  InvalidArgumentError,
+  isFailedPrecondition,
+  NotFoundError,
+} from "../../errors/index.js";
+import { Content } from "../content.js";
+import { ContentWriter } from "../content-writer.js";
+import type { ImagesContext } from "../context.js";
+import type { Descriptor, Platform } from "../descriptor.js";
+import type { Image } from "../image.js";
+import type { Images } from "../images.js";
+import { Label } from "../labels.js";
+import { Leases } from "../leases.js";
+import {
+  checkManifestBody,
+  childLabels,
+  type ImageConfig,
+  type IndexJson,
+  type ManifestJson,
+  parseJson,
+} from "../manifest.js";
+import { isIndexType, isManifestType, MediaType } from "../media-types.js";
+import { formatPlatform, hostPlatform, selectManifest } from "../platform.js";
+import { parseReference } from "../reference.js";
+import { DEFAULT_SNAPSHOTTER } from "../snapshots.js";
+import { unpack } from "../unpack.js";
+import type { RegistryAuth } from "./auth.js";
+import { RegistryClient } from "./registry.js";
+
+const debug = createDebug("containerd-sdk:images");
+const CHUNK = 1 << 20;
+const MAX_MANIFEST = 4 * 1048 * 1048;
+const ACCEPT = [
+  MediaType.dockerManifest,
+  MediaType.dockerManifestList,
+  MediaType.ociManifest,
+  MediaType.ociIndex,
+  "*/*",
+].join(", ");
+
+/** One progress report of a pull: bytes of one blob done so far. */
+export interface PullProgress {
+  digest: string;
+  mediaType: string;
+  kind: "index" | "manifest" | "config" | "layer";
+  /** Bytes in the content store so far (including what an earlier, interrupted pull left). */
+  done: number;
+  total: number;
+  /** True once the blob is committed (or was already there). */
+  complete: boolean;
+}
+
+/** What `images.pull` takes. */
+export interface PullOptions extends CallOptions {
+  /** Default: the host's platform. */
+  platform?: Platform;
+  /** Registry credentials, used only when the registry asks (Basic or Bearer challenge). */
+  auth?: RegistryAuth;
+  /** Use plain HTTP; loopback registries (localhost, 127.0.0.0/8, ::1) use it anyway. */
+  plainHttp?: boolean;
+  /** Unpack into snapshots after fetching. Default true. */
+  unpack?: boolean;
+  /** Snapshotter to unpack into. Default `overlayfs`. */
+  snapshotter?: string;
+  /** Blobs fetched at once. Default 3. */
+  concurrency?: number;
+  /** Called as bytes arrive, per blob. */
+  onProgress?: (progress: PullProgress) => void;
+  /** Labels for the image record. */
+  labels?: Record<string, string>;
+}
+
+/** @internal Implements `images.pull`. */
+export async function pullImage(
+  ctx: ImagesContext,
+  images: Images,
+  reference: string,
+  options: PullOptions,
+): Promise<Image> {
+  const ref = parseReference(reference);
+  const concurrency = options.concurrency ?? 3;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidArgumentError(`concurrency: ${concurrency} must be a positive integer`, {
+      field: "concurrency",
+    });
+  }
+  options.signal?.throwIfAborted();
+  const where = `pull ${ref.name}`;
+  const registry = new RegistryClient(ref.domain, ref.path, {
+    plainHttp: options.plainHttp,
+    auth: options.auth,
+    where,
+  });
+  const source = { [`containerd.io/distribution.source.${ref.domain.replace(/:\d+$/, "")}`]: ref.path };
+  const content = new Content(ctx);
+  const platform = options.platform ?? hostPlatform();
+  const progress = options.onProgress;
+
+  return new Leases(ctx).withLease(async () => {
+    const target = await resolve(registry, ref.digest ?? ref.tag ?? "latest", options.signal);
+    debug("%s resolved to %s (%s)", ref.name, target.digest, target.mediaType);
+    let manifestDesc = target;
+    const fetchManifest = async (
+      desc: Descriptor,
+      kind: "index" | "manifest",
+    ): Promise<ManifestJson & IndexJson> => {
+      const body = await fetchSmall(registry, `/manifests/${desc.digest}`, desc, options.signal, where);
+      const parsed = parseJson<ManifestJson & IndexJson>(body, `${where}: ${kind} ${desc.digest}`);
+      checkManifestBody(
+        parsed as unknown as Record<string, unknown>,
+        desc.mediaType,
+        `${where}: ${desc.digest}`,
+      );
+      await content.write(body, {
+        ref: `${kind}-${desc.digest}`,
+        expected: desc.digest,
+        size: body.length,
+        labels: { ...childLabels(parsed), ...source },
+        signal: options.signal,
+      });
+      progress?.({
+        digest: desc.digest,
+        mediaType: desc.mediaType,
+        kind,
+        done: body.length,
+        total: body.length,
+        complete: true,
+      });
+      return parsed;
+    };
+    if (isIndexType(target.mediaType)) {
+      const index = await fetchManifest(target, "index");
+      const chosen = selectManifest(index.manifests ?? [], platform);
+      if (!chosen) {
+        const have = (index.manifests ?? [])
+          .map((m) => (m.platform ? formatPlatform(m.platform) : "?"))
+          .join(", ");
+        throw new NotFoundError(
+          `${where}: no manifest for platform ${formatPlatform(platform)} (index has ${have})`,
+        );
+      }
+      manifestDesc = chosen;
+    }
+    if (!isManifestType(manifestDesc.mediaType)) {
+      throw new InvalidArgumentError(`${where}: unsupported manifest media type "${manifestDesc.mediaType}"`);
+    }
+    const manifest = await fetchManifest(manifestDesc, "manifest");
+    const limit = pLimit(concurrency);
+    const configBody = await fetchSmall(
+      registry,
+      `/blobs/${manifest.config.digest}`,
+      manifest.config,
+      options.signal,
+      where,
+    );
+    const config = parseJson<ImageConfig>(configBody, `${where}: config ${manifest.config.digest}`);
+    if (config.os && config.os !== platform.os) {
+      throw new NotFoundError(
+        `${where}: image is for ${config.os}/${config.architecture}, not ${formatPlatform(platform)}`,
+      );
+    }
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const configWritten = limit(() =>
+      content.write(configBody, {
+        ref: `config-${manifest.config.digest}`,
+        expected: manifest.config.digest,
+        size: manifest.config.size,
+        labels: source,
+        signal: options.signal,
+      }),
+    );
+    const layersFetched = manifest.layers.map((layer, i) =>
+      limit(() =>
+        fetchBlob(ctx, registry, layer, {
+          ...options,
+          where,
+          labels: { ...source, ...(diffIds[i] ? { [Label.uncompressed]: diffIds[i] } : {}) },
+        }),
+      ),
+    );
+    // Unpack layer i as soon as it is in and layer i-1 is applied, while later layers download.
+    const unpacked =
+      options.unpack === false
+        ? Promise.resolve("")
+        : unpack(
+            ctx,
+            { descriptor: manifestDesc, manifest, config },
+            options.snapshotter ?? DEFAULT_SNAPSHOTTER,
+            {
+              signal: options.signal,
+              labelLayers: false,
+              layerReady: (i) => layersFetched[i] as Promise<void>,
+            },
+          );
+    // Every branch settles (a failed fetch fails the unpack waiting on it); report the first error.
+    const settled = await Promise.allSettled([configWritten, ...layersFetched, unpacked]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    return images.store(ref.name, target, { labels: options.labels, signal: options.signal });
+  });
+}
+
+/** HEAD the manifest (GET when HEAD gives no digest) to learn its digest, type and size. */
+async function resolve(
+  registry: RegistryClient,
+  tagOrDigest: string,
+  signal?: AbortSignal,
+): Promise<Descriptor> {
+  const headers = { Accept: ACCEPT };
+  const head = await registry.fetch(`/manifests/${tagOrDigest}`, {
+    method: "HEAD",
+    headers,
+    signal,
+    okStatuses: [405],
+  });
+  let mediaType = (head.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+  let digest = head.headers.get("docker-content-digest") ?? "";
+  let size = Number(head.headers.get("content-length") ?? 0);
+  if (tagOrDigest.startsWith("sha256:")) digest ||= tagOrDigest;
+  if (head.status === 405 || !digest || !size) {
+    const res = await registry.fetch(`/manifests/${tagOrDigest}`, { headers, signal });
+    const body = Buffer.from(await res.arrayBuffer());
+    mediaType = (res.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+    digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    size = body.length;
+  }
+  if (mediaType === MediaType.dockerSchema1Signed || mediaType === "text/plain") {
+    throw new InvalidArgumentError(`manifest ${tagOrDigest}: schema 1 manifests are not supported`);
+  }
+  if (!size) throw new InvalidArgumentError(`manifest ${tagOrDigest}: registry reports a size of zero`);
+  return { mediaType, digest, size };
+}
+
+/** GETs a small blob (manifest or config), checking size and digest. */
+async function fetchSmall(
+  registry: RegistryClient,
+  path: string,
+  desc: Descriptor,
+  signal: AbortSignal | undefined,
+  where: string,
+): Promise<Buffer> {
+  if (desc.size > MAX_MANIFEST)
+    throw new InvalidArgumentError(`${where}: ${desc.digest} is too large (${desc.size} bytes)`);
+  const res = await registry.fetch(path, { headers: { Accept: `${desc.mediaType}, */*` }, signal });
+  const body = Buffer.from(await res.arrayBuffer());
+  const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+  if (digest !== desc.digest || body.length !== desc.size) {
+    throw new DataLossError(
+      `${where}: ${registry.base}${path} has digest ${digest} (${body.length} bytes), expected ${desc.digest} (${desc.size} bytes)`,
+    );
+  }
+  return body;
+}
+
+interface FetchBlobOptions extends PullOptions {
+  where: string;
+  labels: Record<string, string>;
+}
+
+/** Streams a layer into the content store, resuming an earlier ingest with a Range request. */
+async function fetchBlob(
+  ctx: ImagesContext,
+  registry: RegistryClient,
+  desc: Descriptor,
+  options: FetchBlobOptions,
+): Promise<void> {
+  const ref = `layer-${desc.digest}`;
+  const report = (done: number, complete: boolean) =>
+    options.onProgress?.({
+      digest: desc.digest,
+      mediaType: desc.mediaType,
+      kind: "layer",
+      done,
+      total: desc.size,
+      complete,
+    });
+  const writer = await ContentWriter.open(
+    ctx,
+    ref,
+    { total: desc.size, expected: desc.digest },
+    { signal: options.signal, namespace: ctx.namespace },
+  );
+  if (writer.exists) {
+    report(desc.size, true);
+    return;
+  }
+  try {
+    let start = writer.offset;
+    if (start < desc.size) {
+      const headers: Record<string, string> = { Accept: `${desc.mediaType}, */*` };
+      if (start > 0) headers.Range = `bytes=${start}-`;
+      const res = await registry.fetch(`/blobs/${desc.digest}`, { headers, signal: options.signal });
+      let skip = 0;
+      if (start > 0 && res.status !== 206) skip = start; // the registry ignored Range: drop what we have
+      if (res.status === 206 && !(res.headers.get("content-range") ?? "").startsWith(`bytes ${start}-`)) {
+        throw new DataLossError(
+          `${options.where}: ${desc.digest}: unexpected Content-Range ${res.headers.get("content-range")}`,
+        );
+      }
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        if (pendingBytes === 0) return;
+        const data = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        await writer.write(data);
+        report(writer.offset, false);
+      };
+      report(start, false);
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        let piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        if (skip > 0) {
+          const n = Math.min(skip, piece.length);
+          skip -= n;
+          piece = piece.subarray(n);
+          if (piece.length === 0) continue;
+        }
+        pending.push(piece);
+        pendingBytes += piece.length;
+        start += piece.length;
+        if (pendingBytes >= CHUNK) await flush();
+      }
+      await flush();
+    }
+    try {
+      await writer.commit(desc.size, desc.digest, options.labels);
+    } catch (err) {
+      if (!isFailedPrecondition(err)) throw err;
+      // Bad bytes must not be resumed from: drop the ingest.
+      await new Content(ctx).abort(ref).catch(() => {});
+      throw new DataLossError(
+        `${options.where}: blob ${desc.digest} from ${registry.base}: content does not match its descriptor (${(err as Error).message})`,
+        { cause: err },
+      );
+    }
+    report(desc.size, true);
+  } finally {
+    await writer.close();
+  }
+}

@@ -1,0 +1,118 @@
+import createDebug from "debug";
+import { fromHttpStatus } from "../../errors/index.js";
+import { basicHeader, parseChallenge, type RegistryAuth } from "./auth.js";
+
+const debug = createDebug("containerd-sdk:images");
+
+/** @internal User-Agent the SDK sends to registries. */
+export const USER_AGENT = "containerd-sdk";
+
+/** Whether a registry host is on loopback, where plain HTTP is the default (as ctr's hosts config). */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
+  return name === "localhost" || name === "::1" || /^127\./.test(name);
+}
+
+/**
+ * HTTP to one registry repository, answering auth challenges: Basic with the given credentials,
+ * Bearer through the challenge's token endpoint (anonymous or with credentials); tokens cached.
+ * @internal
+ */
+export class RegistryClient {
+  readonly base: string;
+  readonly #auth: RegistryAuth | undefined;
+  readonly #repository: string;
+  readonly #where: string;
+  #authorization: string | undefined;
+
+  constructor(
+    host: string,
+    repository: string,
+    options: { plainHttp?: boolean; auth?: RegistryAuth; where: string },
+  ) {
+    const apiHost = host === "docker.io" ? "registry-1.docker.io" : host;
+    const scheme = options.plainHttp || isLoopbackHost(host) ? "http" : "https";
+    this.base = `${scheme}://${apiHost}/v2/${repository}`;
+    this.#auth = options.auth;
+    this.#repository = repository;
+    this.#where = options.where;
+    if (options.auth?.token) this.#authorization = `Bearer ${options.auth.token}`;
+  }
+
+  /** A request to `base + path`; retried once after an auth challenge. Throws typed errors for >= 400. */
+  async fetch(
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; signal?: AbortSignal; okStatuses?: number[] },
+  ): Promise<Response> {
+    const url = `${this.base}${path}`;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
+      if (this.#authorization) headers.Authorization = this.#authorization;
+      let res: Response;
+      try {
+        res = await fetch(url, { method: init.method ?? "GET", headers, signal: init.signal });
+      } catch (err) {
+        if ((err as Error).name === "AbortError") throw err;
+        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      debug("%s %s → %d", init.method ?? "GET", url, res.status);
+      if (res.status === 401 && attempt === 0 && (await this.#answer(res, init.signal))) continue;
+      if (res.status >= 400 && !init.okStatuses?.includes(res.status)) {
+        const text = await res.text().catch(() => "");
+        throw fromHttpStatus(
+          res.status,
+          `${this.#where}: ${init.method ?? "GET"} ${url}: ${res.status} ${res.statusText}${summary(text)}`,
+        );
+      }
+      return res;
+    }
+  }
+
+  /** Works out the Authorization header a 401 asks for; false when there is nothing to try. */
+  async #answer(res: Response, signal: AbortSignal | undefined): Promise<boolean> {
+    const challenge = parseChallenge(res.headers.get("www-authenticate"));
+    await res.body?.cancel().catch(() => {});
+    if (!challenge) return false;
+    if (challenge.scheme === "basic") {
+      if (!this.#auth?.username) return false;
+      this.#authorization = basicHeader(this.#auth);
+      return true;
+    }
+    if (challenge.scheme !== "bearer" || !challenge.params.realm) return false;
+    const scopes = new Set([`repository:${this.#repository}:pull`]);
+    for (const s of (challenge.params.scope ?? "").split(" ")) if (s) scopes.add(s);
+    const url = new URL(challenge.params.realm);
+    for (const s of [...scopes].sort()) url.searchParams.append("scope", s);
+    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
+    if (this.#auth?.username) headers.Authorization = basicHeader(this.#auth);
+    let tokenRes: Response;
+    try {
+      tokenRes = await fetch(url, { headers, signal });
+    } catch (err) {
+      if ((err as Error).name === "AbortError") throw err;
+      throw fromHttpStatus(
+        503,
+        `${this.#where}: cannot reach token endpoint ${url.origin}: ${(err as Error).message}`,
+      );
+    }
+    if (!tokenRes.ok) {
+      throw fromHttpStatus(
+        tokenRes.status,
+        `${this.#where}: token endpoint ${url.origin}${url.pathname}: ${tokenRes.status} ${tokenRes.statusText}`,
+      );
+    }
+    const body = (await tokenRes.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw fromHttpStatus(401, `${this.#where}: token endpoint ${url.origin} returned no token`);
+    this.#authorization = `Bearer ${token}`;
+    return true;
+  }
+}
+
+function summary(text: string): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  return t ? ` (${t.slice(0, 200)})` : "";
+}

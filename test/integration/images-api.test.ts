@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { createReadStream, createWriteStream } from "node:fs";
+import { readFile, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { after, before, describe, test } from "node:test";
+import * as tar from "tar-stream";
+import { InvalidArgumentError, NotFoundError } from "../../src/index.js";
+import { type BuiltImage, buildBusyboxImage } from "../../src/testing/index.js";
+import { useDaemon } from "../fixtures.js";
+
+describe("images: records, export, GC and bad tars", () => {
+  const d = useDaemon();
+  let image: BuiltImage;
+  let ociTar: string;
+
+  before(async () => {
+    image = await buildBusyboxImage({ cmd: ["/bin/echo", "exported"] });
+    ociTar = join(d.ctr.dir, "api-oci.tar");
+    await image.writeOciArchive(ociTar, "acc/api:v1");
+    await d.client.images.import(ociTar);
+  });
+  after(() => image?.remove());
+
+  test("get, tag and setLabels; list filters by label", async () => {
+    const img = await d.client.images.get("acc/api:v1");
+    const copy = await d.client.images.tag("acc/api:v1", "acc/api:copy");
+    assert.equal(copy.target.digest, img.target.digest);
+    assert.deepEqual(await copy.setLabels({ team: "a" }), { team: "a" });
+    const found = await d.client.images.list({ filters: ['labels."team"==a'] });
+    assert.deepEqual(
+      found.map((i) => i.name),
+      ["acc/api:copy"],
+    );
+    await copy.delete();
+    await assert.rejects(d.client.images.get("acc/api:copy"), NotFoundError);
+  });
+
+  test("export writes an OCI layout tar that imports into another namespace and runs there", async () => {
+    const file = join(d.ctr.dir, "exported.tar");
+    await d.client.images.export("acc/api:v1", createWriteStream(file));
+    const names: string[] = [];
+    const extract = tar.extract();
+    extract.on("entry", (header, stream, next) => {
+      names.push(header.name);
+      stream.resume();
+      stream.on("end", next);
+    });
+    await pipeline(createReadStream(file), extract);
+    assert.ok(
+      names.includes("oci-layout") && names.includes("index.json") && names.includes("manifest.json"),
+    );
+    const index = JSON.parse(
+      await new Promise<string>((resolve) => {
+        const x = tar.extract();
+        x.on("entry", (h, s, next) => {
+          if (h.name !== "index.json") {
+            s.resume();
+            s.on("end", next);
+            return;
+          }
+          let text = "";
+          s.on("data", (c: unknown) => {
+            text += String(c);
+          });
+          s.on("end", () => {
+            resolve(text);
+            next();
+          });
+        });
+        createReadStream(file).pipe(x);
+      }),
+    );
+    assert.equal(index.manifests[0].annotations["io.containerd.image.name"], "acc/api:v1");
+    const other = d.client.withNamespace("reimport");
+    const [img] = await other.images.import(file);
+    assert.equal(img?.name, "acc/api:v1");
+    const result = await other.run({ image: "acc/api:v1" });
+    assert.equal(result.stdout, "exported\n");
+  });
+
+  test("deleting an image with sync collects its content once no lease holds it", async () => {
+    const ns = d.client.withNamespace("gc");
+    const [img] = await ns.images.import(ociTar);
+    assert.ok(img);
+    const { manifest } = await img.manifest();
+    const layer = manifest.layers[0]?.digest as string;
+    assert.equal((await ns.content.info(layer)).digest, layer);
+    await ns.images.delete(img.name, { sync: true });
+    await assert.rejects(ns.content.info(layer), NotFoundError);
+    await assert.rejects(ns.content.info(img.target.digest), NotFoundError);
+  });
+
+  test("a truncated tar rejects with InvalidArgumentError and leaves no image, lease or ingest", async () => {
+    const file = join(d.ctr.dir, "truncated.tar");
+    await writeFile(file, await readFile(ociTar));
+    await truncate(file, 700_000);
+    const ns = d.client.withNamespace("truncated");
+    const err = await ns.images.import(file).catch((e: unknown) => e);
+    assert.ok(err instanceof InvalidArgumentError, String(err));
+    assert.match(err.message, /truncated\.tar/);
+    assert.deepEqual(await ns.images.list(), []);
+    assert.deepEqual(await ns.leases.list(), []);
+    assert.deepEqual(await ns.content.ingests(), []);
+  });
+
+  test("a tar that is no image rejects with InvalidArgumentError naming the format", async () => {
+    const file = join(d.ctr.dir, "plain.tar");
+    const pack = tar.pack();
+    pack.entry({ name: "hello.txt" }, "hi");
+    pack.finalize();
+    await pipeline(pack, createWriteStream(file));
+    const err = await d.client
+      .withNamespace("plain")
+      .images.import(file)
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof InvalidArgumentError, String(err));
+    assert.match(err.message, /unrecognized image format/);
+  });
+
+  test("creating a container from a missing image rejects with NotFoundError and leaves no snapshot", async () => {
+    const err = await d.client.containers
+      .create("no-image", { image: "acc/missing:v1" })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof NotFoundError, String(err));
+    await assert.rejects(d.client.snapshots().stat("no-image"), NotFoundError);
+  });
+});
