@@ -32,11 +32,13 @@ export class Daemon {
   readonly #binary: string;
   readonly #configPath: string;
   readonly #logPath: string;
+  readonly #env: NodeJS.ProcessEnv;
   #child: ChildProcess | undefined;
   #exited: Promise<DaemonExit> | undefined;
 
-  constructor(binary: string, configPath: string, logPath: string) {
+  constructor(binary: string, configPath: string, logPath: string, env: NodeJS.ProcessEnv = process.env) {
     this.#binary = binary;
+    this.#env = env;
     this.#configPath = configPath;
     this.#logPath = logPath;
   }
@@ -48,7 +50,10 @@ export class Daemon {
     const log = openSync(this.#logPath, "a");
     let child: ChildProcess;
     try {
-      child = spawn(this.#binary, ["--config", this.#configPath], { stdio: ["ignore", log, log] });
+      child = spawn(this.#binary, ["--config", this.#configPath], {
+        stdio: ["ignore", log, log],
+        env: this.#env,
+      });
     } finally {
       closeSync(log);
     }

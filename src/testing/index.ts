@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { BINARIES_ENV } from "./binaries.js";
 export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
 export { busyboxRootfs } from "./rootfs.js";
 export { startContainerd } from "./start-containerd.js";

@@ -18,6 +18,8 @@ export interface InstanceParts {
   namespace: string;
   startTimeout: number;
   metricsAddress?: string;
+  /** What `containerd --version` said, e.g. `"2.1.9"`. */
+  version: string;
   /** Adds containerd.log's tail to a start-up failure. */
   explainError: (err: unknown) => Promise<Error>;
 }
@@ -33,6 +35,7 @@ export class Instance implements ContainerdInstance {
   readonly logPath: string;
   readonly metricsAddress?: string;
   readonly client: Client;
+  readonly version: string;
   readonly #parts: InstanceParts;
   #rootfsCount = 0;
   #stopping: Promise<void> | undefined;
@@ -48,6 +51,7 @@ export class Instance implements ContainerdInstance {
     this.fifoDir = layout.fifoDir;
     this.logPath = layout.logPath;
     this.client = parts.client;
+    this.version = parts.version;
     if (parts.metricsAddress) this.metricsAddress = parts.metricsAddress;
   }
 

@@ -1,5 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import type { Client } from "../client.js";
+import {
+  BINARIES_ENV,
+  type ContainerdRelease,
+  containerdBinary,
+  envWithBinaries,
+  readRelease,
+} from "./binaries.js";
 import { renderConfig } from "./config.js";
 import { Daemon } from "./daemon.js";
 import { freeLoopbackPort } from "./free-port.js";
@@ -30,6 +37,7 @@ interface Settings {
   startTimeout: number;
   logLevel: string;
   metrics: boolean;
+  release: ContainerdRelease;
 }
 
 interface Launched {
@@ -43,7 +51,7 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
     const metricsAddress = settings.metrics ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
     await writeFile(
       layout.configPath,
-      renderConfig({ ...layout, metricsAddress, logLevel: settings.logLevel }),
+      renderConfig({ ...layout, metricsAddress, logLevel: settings.logLevel, major: settings.release.major }),
     );
     const exited = daemon.start();
     try {
@@ -79,22 +87,39 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
  */
 export async function startContainerd(options: StartContainerdOptions = {}): Promise<ContainerdInstance> {
   assertRoot();
-  const binary = await resolveContainerd(options.binary);
+  const binaries = options.binaries ?? (options.binary ? undefined : process.env[BINARIES_ENV] || undefined);
+  const binary = await resolveContainerd(containerdBinary(options.binary, binaries));
+  const release = await readRelease(binary);
   const settings: Settings = {
     namespace: options.namespace ?? "default",
     startTimeout: options.startTimeout ?? DEFAULT_START_TIMEOUT,
     logLevel: options.logLevel ?? (options.debug ? "debug" : "info"),
     metrics: options.metrics ?? false,
+    release,
   };
   const started = performance.now();
   const layout = await createLayout();
-  const daemon = new Daemon(binary, layout.configPath, layout.logPath);
+  const daemon = new Daemon(binary, layout.configPath, layout.logPath, envWithBinaries(binaries));
   try {
     const { client, metricsAddress } = await launch(layout, daemon, settings);
-    debug("containerd %d serves after %d ms", daemon.pid, Math.round(performance.now() - started));
+    debug(
+      "containerd %s (%d) serves after %d ms",
+      release.version,
+      daemon.pid,
+      Math.round(performance.now() - started),
+    );
     const { namespace, startTimeout } = settings;
     const explainError = (err: unknown) => explain(layout, err);
-    return new Instance({ layout, daemon, client, metricsAddress, namespace, startTimeout, explainError });
+    return new Instance({
+      layout,
+      daemon,
+      client,
+      metricsAddress,
+      namespace,
+      startTimeout,
+      explainError,
+      version: release.version,
+    });
   } catch (err) {
     await daemon.stop();
     const error = await explain(layout, err);

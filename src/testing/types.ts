@@ -15,6 +15,13 @@ export interface StartContainerdOptions {
   metrics?: boolean;
   /** The containerd executable: a path, or a name looked up on `$PATH`. Default `"containerd"`. */
   binary?: string;
+  /**
+   * A directory holding `containerd`, `ctr` and `containerd-shim-runc-v2` of one release (what
+   * `scripts/fetch-containerd <suite>` prints). The daemon runs `<binaries>/containerd` with this
+   * directory first on its PATH, so it starts its own shim. Default: `$CONTAINERD_SDK_TEST_BINARIES`,
+   * else the containerd on PATH. Ignored when `binary` is given.
+   */
+  binaries?: string;
   /** Milliseconds to wait for the daemon to serve, at start and after `restart()`. Default 20000. */
   startTimeout?: number;
   /** Shorthand for `logLevel: "debug"`. */
@@ -57,6 +64,11 @@ export interface ContainerdInstance extends AsyncDisposable {
   readonly metricsAddress?: string;
   /** The daemon's pid; undefined while it is down. SIGKILL it to test a crash, then `restart()`. */
   readonly pid: number | undefined;
+  /**
+   * The daemon's release as its `--version` prints it, without suffixes (`"1.6.20"`, `"2.1.9"`), known
+   * before it starts; `client.version()` asks the running daemon.
+   */
+  readonly version: string;
   /** Connected in `namespace`; closed by `stop()`. The same object across `restart()`. */
   readonly client: Client;
   /** Builds a fresh busybox rootfs under `dir` (one per call, writable) and returns its absolute path. */
