@@ -16,6 +16,7 @@ import {
   toLinuxResources,
 } from "./oci/index.js";
 import { Process, ProcessHandle, type ProcessInit } from "./process.js";
+import { explainRemovedRuntime } from "./removed-runtime.js";
 import type { RootfsMount } from "./rootfs-mounts.js";
 import { collectOutput, type RunResult, runStdio } from "./run-result.js";
 import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
@@ -98,7 +99,7 @@ export class Task extends ProcessHandle {
       task.setPid(res.pid);
     } catch (err) {
       await task.abandonCreate(err);
-      throw err;
+      throw explainRemovedRuntime(err, info.runtime.name);
     }
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present");
     return task;
