@@ -5,6 +5,7 @@ import type { Container as ContainerRecord } from "./gen/github.com/containerd/c
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { HandleContext } from "./handle-context.js";
 import { attachStdio, type StdioSpec } from "./io/index.js";
+import { refuseRemoteFifos } from "./io/remote.js";
 import type { Spec } from "./oci/index.js";
 import { toProcessState } from "./process-status.js";
 import { toMounts } from "./rootfs-mounts.js";
@@ -124,6 +125,7 @@ export class Container implements AsyncDisposable {
    * its stdio FIFOs are opened again so output and stdin work as before.
    */
   async task(options: LoadTaskOptions = {}): Promise<Task> {
+    if (options.attach && this.#ctx.remote) refuseRemoteFifos("attach", "attach");
     const { services, hub, namespace } = this.#ctx;
     // The stream must be live before reading the state, or an exit in between would be lost.
     await hub.ready(namespace);

@@ -48,6 +48,7 @@ export type { ProcessState, ProcessStatus } from "./process-status.js";
 export type { RootfsMount } from "./rootfs-mounts.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
+export type { TlsOptions } from "./rpc/tls.js";
 export type { RunResult } from "./run-result.js";
 export type { Signal } from "./signals.js";
 export {

@@ -81,7 +81,13 @@ export class Task extends ProcessHandle {
         { field: "terminal" },
       );
     }
-    const io = await openStdio({ ...options, terminal, fifoDir: ctx.fifoDir, id: info.id });
+    const io = await openStdio({
+      ...options,
+      terminal,
+      fifoDir: ctx.fifoDir,
+      id: info.id,
+      remote: ctx.remote,
+    });
     const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec });
     try {
       const res = await ctx.services.tasks.create(
@@ -161,6 +167,7 @@ export class Task extends ProcessHandle {
       terminal,
       fifoDir: this.ctx.fifoDir,
       id: `${this.id}-${execId}`,
+      remote: this.ctx.remote,
     });
     const process = new Process({ ctx: this.ctx, containerId: this.id, execId, io });
     try {

@@ -5,6 +5,8 @@ export interface DaemonConfig {
   temp: string;
   socket: string;
   metricsAddress?: string;
+  /** `127.0.0.1:PORT` for `[grpc] tcp_address`, with the daemon's TLS files (mutual TLS). */
+  tcp?: { address: string; ca: string; cert: string; key: string };
   logLevel: string;
   /**
    * containerd's major version: 1.x reads config `version = 2`; 2.x reads `version = 3` (it would
@@ -48,6 +50,15 @@ export function renderConfig(config: DaemonConfig): string {
     "",
     "[grpc]",
     `  address = ${str(config.socket)}`,
+    ...(config.tcp
+      ? [
+          `  tcp_address = ${str(config.tcp.address)}`,
+          // With a CA, containerd requires and verifies client certificates: mutual TLS.
+          `  tcp_tls_ca = ${str(config.tcp.ca)}`,
+          `  tcp_tls_cert = ${str(config.tcp.cert)}`,
+          `  tcp_tls_key = ${str(config.tcp.key)}`,
+        ]
+      : []),
     "",
     "[ttrpc]",
     `  address = ${str(`${config.socket}.ttrpc`)}`,

@@ -8,6 +8,7 @@ export { BINARIES_ENV } from "./binaries.js";
 export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
 export { busyboxRootfs } from "./rootfs.js";
 export { startContainerd } from "./start-containerd.js";
+export { createTestCertificates, type TestCertificates } from "./tls.js";
 export type {
   ContainerdInstance,
   ContainerdLogLevel,

@@ -1,5 +1,7 @@
 import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Client } from "../client.js";
+import { serveOverTls } from "../daemon/tls-gateway.js";
 import {
   BINARIES_ENV,
   type ContainerdRelease,
@@ -16,6 +18,7 @@ import { debug } from "./log.js";
 import { readTail } from "./log-tail.js";
 import { assertRoot, resolveContainerd } from "./preflight.js";
 import { teardown } from "./teardown.js";
+import { createTestCertificates, type TestCertificates } from "./tls.js";
 import type { ContainerdInstance, StartContainerdOptions } from "./types.js";
 import { waitServing } from "./wait-serving.js";
 
@@ -37,21 +40,35 @@ interface Settings {
   startTimeout: number;
   logLevel: string;
   metrics: boolean;
+  certificates?: TestCertificates;
   release: ContainerdRelease;
 }
 
 interface Launched {
   client: Client;
   metricsAddress?: string;
+  tcpAddress?: string;
 }
 
 /** Starts the daemon and waits for it, retrying with another metrics port if that one was taken. */
 async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promise<Launched> {
   for (let attempt = 1; ; attempt++) {
     const metricsAddress = settings.metrics ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+    const certs = settings.certificates;
+    const tcpAddress = certs ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+    const tcp =
+      certs && tcpAddress
+        ? { address: tcpAddress, ca: certs.ca, cert: certs.serverCert, key: certs.serverKey }
+        : undefined;
     await writeFile(
       layout.configPath,
-      renderConfig({ ...layout, metricsAddress, logLevel: settings.logLevel, major: settings.release.major }),
+      renderConfig({
+        ...layout,
+        metricsAddress,
+        tcp,
+        logLevel: settings.logLevel,
+        major: settings.release.major,
+      }),
     );
     const exited = daemon.start();
     try {
@@ -63,12 +80,13 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
         timeout: startTimeout,
         exited,
       });
-      return { client, metricsAddress };
+      return { client, metricsAddress, tcpAddress };
     } catch (err) {
       await daemon.stop();
-      const busy = metricsAddress && /address already in use/.test(await readTail(layout.logPath));
+      const busy =
+        (metricsAddress || tcpAddress) && /address already in use/.test(await readTail(layout.logPath));
       if (!busy || attempt >= PORT_ATTEMPTS) throw err;
-      debug("metrics port %s was taken; retrying", metricsAddress);
+      debug("port %s or %s was taken; retrying", metricsAddress, tcpAddress);
     }
   }
 }
@@ -101,7 +119,17 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   const layout = await createLayout();
   const daemon = new Daemon(binary, layout.configPath, layout.logPath, envWithBinaries(binaries));
   try {
-    const { client, metricsAddress } = await launch(layout, daemon, settings);
+    if (options.tls) settings.certificates = await createTestCertificates(join(layout.dir, "tls"));
+    const { client, metricsAddress, tcpAddress } = await launch(layout, daemon, settings);
+    const certs = settings.certificates;
+    const gateway = certs
+      ? await serveOverTls({
+          socket: layout.socket,
+          ca: certs.ca,
+          cert: certs.serverCert,
+          key: certs.serverKey,
+        })
+      : undefined;
     debug(
       "containerd %s (%d) serves after %d ms",
       release.version,
@@ -119,6 +147,9 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
       startTimeout,
       explainError,
       version: release.version,
+      ...(tcpAddress && certs && gateway
+        ? { tcp: { daemonAddress: tcpAddress, certificates: certs, gateway } }
+        : {}),
     });
   } catch (err) {
     await daemon.stop();
