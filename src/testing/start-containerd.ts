@@ -117,7 +117,13 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   };
   const started = performance.now();
   const layout = await createLayout();
-  const daemon = new Daemon(binary, layout.configPath, layout.logPath, envWithBinaries(binaries));
+  const daemon = new Daemon(
+    binary,
+    layout.configPath,
+    layout.socket,
+    layout.logPath,
+    envWithBinaries(binaries),
+  );
   try {
     if (options.tls) settings.certificates = await createTestCertificates(join(layout.dir, "tls"));
     const { client, metricsAddress, tcpAddress } = await launch(layout, daemon, settings);
