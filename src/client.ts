@@ -15,13 +15,23 @@ import { Introspection } from "./introspection.js";
 import { Namespaces } from "./namespaces.js";
 import { Connection } from "./rpc/connection.js";
 import type { RawServices } from "./rpc/services.js";
+import type { TlsOptions } from "./rpc/tls.js";
 import { unreachable } from "./rpc/unreachable.js";
 import { collectOutput, type RunResult, runStdio } from "./run-result.js";
 
 /** How `Client.connect` finds containerd. */
 export interface ConnectOptions {
-  /** Socket path or `unix:///abs/path`. Default: `$CONTAINERD_ADDRESS`, else `/run/containerd/containerd.sock`. */
+  /**
+   * Socket path, `unix:///abs/path`, or `tcp://host:port` for a containerd serving gRPC on TCP
+   * (`[grpc] tcp_address`). Default: `$CONTAINERD_ADDRESS`, else `/run/containerd/containerd.sock`.
+   */
   address?: string;
+  /**
+   * Mutual TLS for a `tcp://` address (`[grpc] tcp_tls_ca`, `tcp_tls_cert`, `tcp_tls_key`). A
+   * client on TCP is remote: stdio that needs FIFOs on this host is refused; use `logPath`,
+   * `logBinary` or `"ignore"`.
+   */
+  tls?: TlsOptions;
   /** Namespace for namespaced calls. Default: `$CONTAINERD_NAMESPACE`, else `"default"`. */
   namespace?: string;
   /** Milliseconds to wait for the daemon to answer before UnavailableError. Default 10000. */
@@ -93,6 +103,7 @@ export class Client implements AsyncDisposable {
       hub: connection.hub,
       namespace,
       fifoDir,
+      remote: connection.address.remote,
     });
   }
 
@@ -109,18 +120,18 @@ export class Client implements AsyncDisposable {
     if (!isAbsolute(fifoDir)) {
       throw new InvalidArgumentError(`fifoDir: "${fifoDir}" must be an absolute path`, { field: "fifoDir" });
     }
-    const connection = new Connection(options.address);
+    const connection = new Connection(options.address, options.tls);
     const client = new Client(connection, namespace, fifoDir);
     try {
       await client.version({ signal: options.signal, timeout });
     } catch (err) {
       connection.close();
-      throw unreachable(connection.address.path, err);
+      throw unreachable({ ...connection.address, tls: options.tls !== undefined }, err);
     }
     return client;
   }
 
-  /** The socket path this client talks to. */
+  /** The socket path (or `tcp://host:port`) this client talks to. */
   get address(): string {
     return this.#connection.address.path;
   }

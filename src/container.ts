@@ -8,6 +8,7 @@ import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mou
 import type { HandleContext } from "./handle-context.js";
 import { snapshotMounts } from "./images/container-mounts.js";
 import { attachStdio, type StdioSpec } from "./io/index.js";
+import { refuseRemoteFifos } from "./io/remote.js";
 import type { Spec } from "./oci/index.js";
 import { toProcessState } from "./process-status.js";
 import { toMounts } from "./rootfs-mounts.js";
@@ -157,6 +158,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * its stdio FIFOs are opened again so output and stdin work as before.
    */
   async task(options: LoadTaskOptions = {}): Promise<Task> {
+    if (options.attach && this.#ctx.remote) refuseRemoteFifos("attach", "attach");
     const { services, hub, namespace } = this.#ctx;
     // The stream must be live before reading the state, or an exit in between would be lost.
     await hub.ready(namespace, { signal: options.signal, timeout: options.timeout });

@@ -8,4 +8,6 @@ export interface HandleContext {
   readonly namespace: string;
   /** Where per-process FIFO directories are made. */
   readonly fifoDir: string;
+  /** The daemon is reached over TCP (maybe another host): no FIFOs, so no piped stdio. */
+  readonly remote?: boolean;
 }

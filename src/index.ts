@@ -77,6 +77,7 @@ export type { RootfsMount } from "./rootfs-mounts.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { NamespaceCallOptions } from "./rpc/namespace-middleware.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
+export type { TlsOptions } from "./rpc/tls.js";
 export type { RunResult } from "./run-result.js";
 export type { Signal } from "./signals.js";
 export {

@@ -18,6 +18,7 @@ import {
 } from "./oci/index.js";
 import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
 import { Process, ProcessHandle, type ProcessInit } from "./process.js";
+import { explainRemovedRuntime } from "./removed-runtime.js";
 import type { RootfsMount } from "./rootfs-mounts.js";
 import { collectOutput, type RunResult, runStdio } from "./run-result.js";
 import { type TaskRuntimeOptions, taskRuntimeFields } from "./task-runtime.js";
@@ -87,7 +88,13 @@ export class Task extends ProcessHandle {
       );
     }
     const runtime = taskRuntimeFields(options);
-    const io = await openStdio({ ...options, terminal, fifoDir: ctx.fifoDir, id: info.id });
+    const io = await openStdio({
+      ...options,
+      terminal,
+      fifoDir: ctx.fifoDir,
+      id: info.id,
+      remote: ctx.remote,
+    });
     const rootfsPath = info.spec.root?.path;
     const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec, rootfsPath });
     const token = ctx.hub.presenceToken(ctx.namespace);
@@ -107,7 +114,7 @@ export class Task extends ProcessHandle {
       task.setPid(res.pid);
     } catch (err) {
       await task.abandonCreate(err);
-      throw err;
+      throw explainRemovedRuntime(err, info.runtime.name);
     }
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
     return task;
@@ -174,6 +181,7 @@ export class Task extends ProcessHandle {
       terminal,
       fifoDir: this.ctx.fifoDir,
       id: `${this.id}-${execId}`,
+      remote: this.ctx.remote,
     });
     const process = new Process({ ctx: this.ctx, containerId: this.id, execId, io });
     try {

@@ -4,6 +4,7 @@ import { assertFifoDir, assertFifoId, createFifoSet } from "./fifo-set.js";
 import { type FifoEnd, openFifoReader, openFifoWriter } from "./fifo-socket.js";
 import { debug } from "./log.js";
 import { createProcessIO, type ProcessIO, type ProcessIOConfig, staticProcessIO } from "./process-io.js";
+import { planNeedsFifos, refuseRemoteFifos } from "./remote.js";
 import { type InputPlan, type OutputPlan, planStdio, type StdioSpec } from "./stdio-options.js";
 
 /** Options of {@link openStdio}. */
@@ -12,6 +13,8 @@ export interface OpenStdioOptions extends StdioSpec {
   fifoDir: string;
   /** Names the FIFO directory and FIFOs: the container id, or e.g. `<container>-<exec>` for an exec. */
   id: string;
+  /** The client reaches containerd over TCP: stdio needing FIFOs is an InvalidArgumentError. */
+  remote?: boolean;
 }
 
 /** Options of {@link attachStdio}. */
@@ -71,6 +74,7 @@ function openEnds(
  */
 export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
   const plan = planStdio(opts);
+  if (opts.remote && planNeedsFifos(plan)) refuseRemoteFifos("this stdio");
   assertFifoDir(opts.fifoDir);
   assertFifoId(opts.id);
   const { terminal } = plan;

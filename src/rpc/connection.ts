@@ -3,6 +3,7 @@ import { EventHub } from "../events/hub.js";
 import { type ResolvedAddress, resolveAddress } from "./address.js";
 import { createContainerdChannel } from "./channel.js";
 import { createServices, type RawServices } from "./services.js";
+import { channelSecurity, type TlsOptions } from "./tls.js";
 
 /** @internal What every namespace view of one Client shares: the channel and its service stubs. */
 export class Connection {
@@ -13,9 +14,9 @@ export class Connection {
   readonly #channel: Channel;
   #closed = false;
 
-  constructor(address: string | undefined) {
+  constructor(address: string | undefined, tls?: TlsOptions) {
     this.address = resolveAddress(address);
-    this.#channel = createContainerdChannel(this.address.target);
+    this.#channel = createContainerdChannel(this.address.target, channelSecurity(this.address, tls));
     this.services = createServices(this.#channel, this.address.path);
     this.hub = new EventHub(this.services);
   }

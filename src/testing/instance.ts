@@ -1,12 +1,14 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client } from "../client.js";
+import type { TlsGateway } from "../daemon/tls-gateway.js";
 import type { Daemon } from "./daemon.js";
 import type { Layout } from "./layout.js";
 import { debug } from "./log.js";
 import { fetchRpcCounts, type RpcCounts } from "./metrics.js";
 import { busyboxRootfs } from "./rootfs.js";
 import { teardown } from "./teardown.js";
+import type { TestCertificates } from "./tls.js";
 import type { ContainerdInstance, RestartOptions } from "./types.js";
 import { waitServing } from "./wait-serving.js";
 
@@ -18,6 +20,10 @@ export interface InstanceParts {
   namespace: string;
   startTimeout: number;
   metricsAddress?: string;
+  /** With `tls: true`: containerd's own TCP listener, the TLS gateway, and the certificates. */
+  tcp?: { daemonAddress: string; certificates: TestCertificates; gateway: TlsGateway };
+  /** What `containerd --version` said, e.g. `"2.1.9"`. */
+  version: string;
   /** Adds containerd.log's tail to a start-up failure. */
   explainError: (err: unknown) => Promise<Error>;
 }
@@ -32,7 +38,17 @@ export class Instance implements ContainerdInstance {
   readonly fifoDir: string;
   readonly logPath: string;
   readonly metricsAddress?: string;
+  readonly tcpAddress?: string;
+  readonly daemonTcpAddress?: string;
+  readonly tls?: {
+    ca: string;
+    cert: string;
+    key: string;
+    serverName: string;
+    certificates: TestCertificates;
+  };
   readonly client: Client;
+  readonly version: string;
   readonly #parts: InstanceParts;
   #rootfsCount = 0;
   #stopping: Promise<void> | undefined;
@@ -48,7 +64,20 @@ export class Instance implements ContainerdInstance {
     this.fifoDir = layout.fifoDir;
     this.logPath = layout.logPath;
     this.client = parts.client;
+    this.version = parts.version;
     if (parts.metricsAddress) this.metricsAddress = parts.metricsAddress;
+    if (parts.tcp) {
+      const { daemonAddress, certificates, gateway } = parts.tcp;
+      this.tcpAddress = gateway.address;
+      this.daemonTcpAddress = `tcp://${daemonAddress}`;
+      this.tls = {
+        ca: certificates.ca,
+        cert: certificates.clientCert,
+        key: certificates.clientKey,
+        serverName: "localhost",
+        certificates,
+      };
+    }
   }
 
   async rootfs(): Promise<string> {
@@ -118,6 +147,7 @@ export class Instance implements ContainerdInstance {
     const started = performance.now();
     const { daemon, layout, namespace } = this.#parts;
     await this.client.close().catch(() => undefined);
+    await this.#parts.tcp?.gateway.close();
     await daemon.stop();
     await teardown(layout, namespace);
     debug("stopped in %d ms", Math.round(performance.now() - started));

@@ -1,5 +1,14 @@
 import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Client } from "../client.js";
+import { serveOverTls } from "../daemon/tls-gateway.js";
+import {
+  BINARIES_ENV,
+  type ContainerdRelease,
+  containerdBinary,
+  envWithBinaries,
+  readRelease,
+} from "./binaries.js";
 import { renderConfig } from "./config.js";
 import { Daemon } from "./daemon.js";
 import { freeLoopbackPort } from "./free-port.js";
@@ -9,6 +18,7 @@ import { debug } from "./log.js";
 import { readTail } from "./log-tail.js";
 import { assertRoot, resolveContainerd } from "./preflight.js";
 import { teardown } from "./teardown.js";
+import { createTestCertificates, type TestCertificates } from "./tls.js";
 import type { ContainerdInstance, StartContainerdOptions } from "./types.js";
 import { waitServing } from "./wait-serving.js";
 
@@ -30,20 +40,35 @@ interface Settings {
   startTimeout: number;
   logLevel: string;
   metrics: boolean;
+  certificates?: TestCertificates;
+  release: ContainerdRelease;
 }
 
 interface Launched {
   client: Client;
   metricsAddress?: string;
+  tcpAddress?: string;
 }
 
 /** Starts the daemon and waits for it, retrying with another metrics port if that one was taken. */
 async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promise<Launched> {
   for (let attempt = 1; ; attempt++) {
     const metricsAddress = settings.metrics ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+    const certs = settings.certificates;
+    const tcpAddress = certs ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+    const tcp =
+      certs && tcpAddress
+        ? { address: tcpAddress, ca: certs.ca, cert: certs.serverCert, key: certs.serverKey }
+        : undefined;
     await writeFile(
       layout.configPath,
-      renderConfig({ ...layout, metricsAddress, logLevel: settings.logLevel }),
+      renderConfig({
+        ...layout,
+        metricsAddress,
+        tcp,
+        logLevel: settings.logLevel,
+        major: settings.release.major,
+      }),
     );
     const exited = daemon.start();
     try {
@@ -55,12 +80,13 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
         timeout: startTimeout,
         exited,
       });
-      return { client, metricsAddress };
+      return { client, metricsAddress, tcpAddress };
     } catch (err) {
       await daemon.stop();
-      const busy = metricsAddress && /address already in use/.test(await readTail(layout.logPath));
+      const busy =
+        (metricsAddress || tcpAddress) && /address already in use/.test(await readTail(layout.logPath));
       if (!busy || attempt >= PORT_ATTEMPTS) throw err;
-      debug("metrics port %s was taken; retrying", metricsAddress);
+      debug("port %s or %s was taken; retrying", metricsAddress, tcpAddress);
     }
   }
 }
@@ -79,22 +105,58 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
  */
 export async function startContainerd(options: StartContainerdOptions = {}): Promise<ContainerdInstance> {
   assertRoot();
-  const binary = await resolveContainerd(options.binary);
+  const binaries = options.binaries ?? (options.binary ? undefined : process.env[BINARIES_ENV] || undefined);
+  const binary = await resolveContainerd(containerdBinary(options.binary, binaries));
+  const release = await readRelease(binary);
   const settings: Settings = {
     namespace: options.namespace ?? "default",
     startTimeout: options.startTimeout ?? DEFAULT_START_TIMEOUT,
     logLevel: options.logLevel ?? (options.debug ? "debug" : "info"),
     metrics: options.metrics ?? false,
+    release,
   };
   const started = performance.now();
   const layout = await createLayout();
-  const daemon = new Daemon(binary, layout.configPath, layout.logPath);
+  const daemon = new Daemon(
+    binary,
+    layout.configPath,
+    layout.socket,
+    layout.logPath,
+    envWithBinaries(binaries),
+  );
   try {
-    const { client, metricsAddress } = await launch(layout, daemon, settings);
-    debug("containerd %d serves after %d ms", daemon.pid, Math.round(performance.now() - started));
+    if (options.tls) settings.certificates = await createTestCertificates(join(layout.dir, "tls"));
+    const { client, metricsAddress, tcpAddress } = await launch(layout, daemon, settings);
+    const certs = settings.certificates;
+    const gateway = certs
+      ? await serveOverTls({
+          socket: layout.socket,
+          ca: certs.ca,
+          cert: certs.serverCert,
+          key: certs.serverKey,
+        })
+      : undefined;
+    debug(
+      "containerd %s (%d) serves after %d ms",
+      release.version,
+      daemon.pid,
+      Math.round(performance.now() - started),
+    );
     const { namespace, startTimeout } = settings;
     const explainError = (err: unknown) => explain(layout, err);
-    return new Instance({ layout, daemon, client, metricsAddress, namespace, startTimeout, explainError });
+    return new Instance({
+      layout,
+      daemon,
+      client,
+      metricsAddress,
+      namespace,
+      startTimeout,
+      explainError,
+      version: release.version,
+      ...(tcpAddress && certs && gateway
+        ? { tcp: { daemonAddress: tcpAddress, certificates: certs, gateway } }
+        : {}),
+    });
   } catch (err) {
     await daemon.stop();
     const error = await explain(layout, err);

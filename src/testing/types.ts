@@ -1,5 +1,6 @@
 import type { Client } from "../client.js";
 import type { RpcCounts } from "./metrics.js";
+import type { TestCertificates } from "./tls.js";
 
 /** containerd's `[debug] level`. */
 export type ContainerdLogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "panic";
@@ -15,6 +16,20 @@ export interface StartContainerdOptions {
   metrics?: boolean;
   /** The containerd executable: a path, or a name looked up on `$PATH`. Default `"containerd"`. */
   binary?: string;
+  /**
+   * A directory holding `containerd`, `ctr` and `containerd-shim-runc-v2` of one release (what
+   * `scripts/fetch-containerd <suite>` prints). The daemon runs `<binaries>/containerd` with this
+   * directory first on its PATH, so it starts its own shim. Default: `$CONTAINERD_SDK_TEST_BINARIES`,
+   * else the containerd on PATH. Ignored when `binary` is given.
+   */
+  binaries?: string;
+  /**
+   * Also serve the API on loopback TCP with mutual TLS, with a CA and certificates made by openssl
+   * for this instance: `tcpAddress` is a TLS gateway to the socket (`serveOverTls` from
+   * `containerd-sdk/daemon`), `daemonTcpAddress` containerd's own `[grpc] tcp_address` (which
+   * serves only CRI). See `tls` for the client's files. `client` still uses the unix socket.
+   */
+  tls?: boolean;
   /** Milliseconds to wait for the daemon to serve, at start and after `restart()`. Default 20000. */
   startTimeout?: number;
   /** Shorthand for `logLevel: "debug"`. */
@@ -55,8 +70,35 @@ export interface ContainerdInstance extends AsyncDisposable {
   readonly logPath: string;
   /** `127.0.0.1:PORT` of the metrics endpoint, when started with `metrics: true`. */
   readonly metricsAddress?: string;
+  /**
+   * With `tls: true`: `tcp://127.0.0.1:PORT` of a mutual-TLS gateway to this daemon's socket, for
+   * `Client.connect({ address: tcpAddress, tls })`. Closed by `stop()`.
+   */
+  readonly tcpAddress?: string;
+  /**
+   * With `tls: true`: containerd's own `[grpc] tcp_address` (mutual TLS with the same CA). containerd
+   * serves only CRI there (disabled here), so the SDK's services answer UNIMPLEMENTED on it.
+   */
+  readonly daemonTcpAddress?: string;
+  /**
+   * With `tls: true`: `Client.connect({ address: tcpAddress, tls })` options (file paths of the CA and
+   * of a client certificate the daemon accepts; `serverName` "localhost", which the server
+   * certificate names), and `certificates` with every file, CA key included.
+   */
+  readonly tls?: {
+    ca: string;
+    cert: string;
+    key: string;
+    serverName: string;
+    certificates: TestCertificates;
+  };
   /** The daemon's pid; undefined while it is down. SIGKILL it to test a crash, then `restart()`. */
   readonly pid: number | undefined;
+  /**
+   * The daemon's release as its `--version` prints it, without suffixes (`"1.6.20"`, `"2.1.9"`), known
+   * before it starts; `client.version()` asks the running daemon.
+   */
+  readonly version: string;
   /** Connected in `namespace`; closed by `stop()`. The same object across `restart()`. */
   readonly client: Client;
   /** Builds a fresh busybox rootfs under `dir` (one per call, writable) and returns its absolute path. */
