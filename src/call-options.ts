@@ -28,8 +28,8 @@ export function optionsObject<T extends object>(
 }
 
 /** @internal Checks `signal` and `timeout` of a method's last argument; see {@link optionsObject}. */
-export function checkCallOptions(options: CallOptions | null | undefined): CallOptions {
-  const checked = optionsObject(options);
+export function checkCallOptions<T extends CallOptions>(options: T | null | undefined): T {
+  const checked = optionsObject(options) as T;
   const { signal, timeout } = checked;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`signal: expected an AbortSignal, got ${describe(signal)}`, {

@@ -1,5 +1,6 @@
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Spec } from "./oci/index.js";
+import { invalid, isRecord } from "./oci/validate.js";
 import { type AnyValue, decodeAny, RUNC_OPTIONS_TYPE_URL } from "./typeurl/index.js";
 
 /** runc's options for `io.containerd.runc.v2` (`containerd.runc.v1.Options`); unset fields keep runc's defaults. */
@@ -71,4 +72,15 @@ export function toContainerInfo(record: ContainerRecord): ContainerInfo {
       Object.entries(record.extensions).map(([k, v]) => [k, { typeUrl: v.typeUrl, value: v.value }]),
     ),
   };
+}
+
+/** @internal Checks extensions (name to Any) before they are encoded; returns a copy. */
+export function checkExtensions(field: string, value: unknown): Record<string, AnyValue> {
+  if (!isRecord(value)) throw invalid(field, value, "must be an object of { typeUrl, value } entries");
+  for (const [name, any] of Object.entries(value)) {
+    if (!isRecord(any) || typeof any.typeUrl !== "string" || !(any.value instanceof Uint8Array)) {
+      throw invalid(`${field}.${name}`, any, "must be { typeUrl: string, value: Uint8Array }");
+    }
+  }
+  return { ...(value as Record<string, AnyValue>) };
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
-import { type CallOptions, rawOptions } from "./call-options.js";
-import { type AnyValue, type ContainerInfo, toContainerInfo } from "./container-info.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
+import { type AnyValue, type ContainerInfo, checkExtensions, toContainerInfo } from "./container-info.js";
 import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
@@ -10,6 +10,7 @@ import { snapshotMounts } from "./images/container-mounts.js";
 import { attachStdio, type StdioSpec } from "./io/index.js";
 import { refuseRemoteFifos } from "./io/remote.js";
 import type { Spec } from "./oci/index.js";
+import { checkStringRecord, invalid, isRecord } from "./oci/validate.js";
 import { toProcessState } from "./process-status.js";
 import { toMounts } from "./rootfs-mounts.js";
 import { type NewTaskOptions, Task } from "./task.js";
@@ -92,7 +93,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** The container's record: the one held, or with `refresh` the one containerd has now. */
   async info(options?: InfoOptions): Promise<ContainerInfo> {
-    if (options?.refresh) {
+    options = checkCallOptions(options);
+    if (options.refresh) {
       const res = await this.#ctx.services.containers.get(
         { id: this.id },
         rawOptions(options, this.namespace),
@@ -109,6 +111,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** Sets the given labels and leaves the others alone; an empty string removes a label. */
   async setLabels(labels: Record<string, string>, options?: CallOptions): Promise<Record<string, string>> {
+    labels = checkStringRecord("labels", labels);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     await this.#update({ labels }, paths, options);
     return { ...this.#info.labels };
@@ -116,19 +119,22 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** Updates labels, spec or extensions; only the fields given change. */
   async update(options: UpdateContainerOptions): Promise<ContainerInfo> {
+    options = checkCallOptions(options);
     const paths: string[] = [];
     const patch: Partial<ContainerRecord> = {};
     if (options.labels !== undefined) {
       paths.push("labels");
-      patch.labels = { ...options.labels };
+      patch.labels = checkStringRecord("labels", options.labels);
     }
     if (options.spec !== undefined) {
+      if (!isRecord(options.spec)) throw invalid("spec", options.spec, "must be an OCI spec object");
       paths.push("spec");
       patch.spec = encodeAny(SPEC_TYPE_URL, options.spec);
     }
     if (options.extensions !== undefined) {
-      paths.push(...Object.keys(options.extensions).map((k) => `extensions.${k}`));
-      patch.extensions = { ...options.extensions };
+      const extensions = checkExtensions("extensions", options.extensions);
+      paths.push(...Object.keys(extensions).map((k) => `extensions.${k}`));
+      patch.extensions = extensions;
     }
     if (paths.length === 0) {
       throw new InvalidArgumentError("update: give at least one of labels, spec, extensions", {
@@ -143,7 +149,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * Creates the container's task (one RPC), on the rootfs mounts given here or at create.
    * Start it with `task.start()`.
    */
-  newTask(options: NewTaskOptions = {}): Promise<Task> {
+  async newTask(options: NewTaskOptions = {}): Promise<Task> {
+    options = checkCallOptions(options);
     const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
     if (mounts === undefined && this.#info.snapshotKey) {
       return snapshotMounts(this.#ctx, this.#info, options.signal).then((m) =>
@@ -158,6 +165,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * its stdio FIFOs are opened again so output and stdin work as before.
    */
   async task(options: LoadTaskOptions = {}): Promise<Task> {
+    options = checkCallOptions(options);
     if (options.attach && this.#ctx.remote) refuseRemoteFifos("attach", "attach");
     const { services, hub, namespace } = this.#ctx;
     // The stream must be live before reading the state, or an exit in between would be lost.
@@ -194,6 +202,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * is already gone.
    */
   async delete(options: DeleteContainerOptions = {}): Promise<void> {
+    options = checkCallOptions(options);
     const { services, hub, namespace } = this.#ctx;
     if (await this.#hasTask(options)) {
       throw new FailedPreconditionError(

@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { type CallOptions, optionsObject, rawOptions, streamOptions } from "./call-options.js";
 import { Container } from "./container.js";
-import { type AnyValue, type RuncOptions, toContainerInfo } from "./container-info.js";
+import { type AnyValue, checkExtensions, type RuncOptions, toContainerInfo } from "./container-info.js";
 import { InvalidArgumentError, isNotImplemented } from "./errors/index.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { HandleContext } from "./handle-context.js";
@@ -144,7 +144,7 @@ export class Containers {
       snapshotKey: options.imageRecord?.snapshotKey ?? "",
       createdAt: undefined,
       updatedAt: undefined,
-      extensions: { ...options.extensions },
+      extensions: checkExtensions("extensions", options.extensions ?? {}),
     };
   }
 }

@@ -1,13 +1,14 @@
 import { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { abortable } from "abort-controller-x";
-import { type CallOptions, rawOptions } from "./call-options.js";
-import { FailedPreconditionError, InvalidArgumentError, isNotFound, isUnknown } from "./errors/index.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
+import { FailedPreconditionError, isNotFound, isUnknown } from "./errors/index.js";
 import { withDeadline } from "./events/deadline.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import { ProcessRecord } from "./events/process-record.js";
 import type { HandleContext } from "./handle-context.js";
 import type { ProcessIO } from "./io/index.js";
+import { invalid } from "./oci/validate.js";
 import { type ProcessStatus, toProcessState } from "./process-status.js";
 import { inOperation } from "./rpc/operation.js";
 import { type Signal, signalNumber } from "./signals.js";
@@ -137,6 +138,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    */
   start(options?: CallOptions): Promise<number> {
     return inOperation(async () => {
+      options = checkCallOptions(options);
       try {
         await this.beforeStart(options);
         const res = await this.ctx.services.tasks.start(
@@ -166,7 +168,12 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    * without one rejects with NotFoundError.
    */
   wait(options?: WaitOptions): Promise<ExitStatus> {
-    if (!options?.signal && options?.timeout === undefined) return this.#record.exit;
+    try {
+      options = checkCallOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!options.signal && options?.timeout === undefined) return this.#record.exit;
     return withDeadline(`wait for ${this.#describe()}`, options, (signal) =>
       signal ? abortable(signal, this.#record.exit) : this.#record.exit,
     );
@@ -175,9 +182,10 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   /** Sends a signal (default SIGTERM); NotFoundError once the process is gone. */
   async kill(signal: Signal = "SIGTERM", options?: KillOptions): Promise<void> {
     const number = signalNumber(signal);
+    options = checkCallOptions(options);
     await inOperation(() =>
       this.ctx.services.tasks.kill(
-        { containerId: this.containerId, execId: this.execId, signal: number, all: options?.all ?? false },
+        { containerId: this.containerId, execId: this.execId, signal: number, all: options.all === true },
         rawOptions(options, this.namespace),
       ),
     );
@@ -210,7 +218,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
       ["rows", rows],
     ] as const) {
       if (!Number.isInteger(value) || value < 1 || value > 0xffff) {
-        throw new InvalidArgumentError(`${field}: ${value} must be an integer from 1 to 65535`, { field });
+        throw invalid(field, value, "must be an integer from 1 to 65535");
       }
     }
     await this.ctx.services.tasks.resizePty(
@@ -238,6 +246,11 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    * closed) before the NotFoundError.
    */
   delete(options?: DeleteProcessOptions): Promise<ExitStatus> {
+    try {
+      options = checkCallOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.#deleting ??= inOperation(() =>
       withDeadline(`delete of ${this.#describe()}`, options, (signal) =>
         this.#delete({ ...options, signal, timeout: undefined }),

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { CallOptions } from "./call-options.js";
+import { invalid } from "./oci/validate.js";
 import type { ProcessHandle } from "./process.js";
 
 /** What a one-shot run resolves to. */
@@ -14,6 +15,9 @@ export interface RunResult {
 
 /** @internal The stdio a one-shot run needs: stdin only when there is input to give. */
 export function runStdio(input: unknown) {
+  if (input !== undefined && typeof input !== "string" && !(input instanceof Uint8Array)) {
+    throw invalid("input", input, "must be a string or a Uint8Array");
+  }
   return { stdin: input === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe" } as const;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type CallOptions, rawOptions } from "./call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
 import type { ContainerInfo } from "./container-info.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { ExitStatus } from "./events/event.js";
@@ -17,6 +17,7 @@ import {
   toLinuxResources,
 } from "./oci/index.js";
 import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
+import { checkStringRecord } from "./oci/validate.js";
 import { Process, ProcessHandle, type ProcessInit } from "./process.js";
 import { explainRemovedRuntime } from "./removed-runtime.js";
 import type { RootfsMount } from "./rootfs-mounts.js";
@@ -154,11 +155,13 @@ export class Task extends ProcessHandle {
 
   /** Changes the task's cgroup limits while it runs. */
   async update(options: UpdateTaskOptions): Promise<void> {
+    options = checkCallOptions(options);
+    const annotations = checkStringRecord("annotations", options.annotations ?? {});
     const resources = options.resources
       ? encodeAny(LINUX_RESOURCES_TYPE_URL, toLinuxResources(options.resources))
       : undefined;
     await this.ctx.services.tasks.update(
-      { containerId: this.id, resources, annotations: { ...options.annotations } },
+      { containerId: this.id, resources, annotations },
       rawOptions(options, this.namespace),
     );
   }
@@ -169,6 +172,7 @@ export class Task extends ProcessHandle {
    */
   async exec(execId: string, options: ExecOptions): Promise<Process> {
     assertIdentifier(execId, "execId");
+    options = checkCallOptions(options);
     const user = await resolveUserOption(options.user, this.#rootfsPath);
     const spec = applyProcessOptions(this.#processSpec, {
       ...options,
@@ -209,6 +213,7 @@ export class Task extends ProcessHandle {
    * The process is deleted whatever happens.
    */
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    options = checkCallOptions(options);
     const execId = `run-${randomBytes(6).toString("hex")}`;
     const process = await this.exec(execId, { ...options, args, stdio: runStdio(options.input) });
     return collectOutput(process, options);
