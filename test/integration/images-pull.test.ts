@@ -192,6 +192,38 @@ describe("images: pull", () => {
     assert.equal(await (await ns.images.get(ref)).isUnpacked(), true);
   });
 
+  test("pull with a bearer challenge and credentials posts a password grant to the realm", async () => {
+    const grants: Record<string, string>[] = [];
+    let realm = "";
+    const front = await proxy(registry.url, async (req, res, forward) => {
+      if (req.url?.startsWith("/token")) {
+        let body = "";
+        for await (const chunk of req) body += String(chunk);
+        const form = Object.fromEntries(new URLSearchParams(body));
+        grants.push(form);
+        const ok = req.method === "POST" && form.username === "alice" && form.password === "s3cret";
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+        res.end(ok ? JSON.stringify({ access_token: "tok-post" }) : "{}");
+        return;
+      }
+      if (req.headers.authorization !== "Bearer tok-post") {
+        res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="svc"` });
+        res.end();
+        return;
+      }
+      await forward();
+    });
+    servers.push(front.server);
+    realm = `http://${front.host}/token`;
+    const ref = `${front.host}/acc/busybox:v1`;
+    await d.client.withNamespace("bearer-post").images.pull(ref, { auth });
+    assert.equal(grants.length, 1);
+    assert.deepEqual(
+      { grant_type: grants[0]?.grant_type, scope: grants[0]?.scope, service: grants[0]?.service },
+      { grant_type: "password", scope: "repository:acc/busybox:pull", service: "svc" },
+    );
+  });
+
   test("a missing tag rejects with NotFoundError (404) naming the reference", async () => {
     const err = await d.client.images.pull(`${registry.host}/acc/busybox:nope`).catch((e: unknown) => e);
     assert.ok(err instanceof NotFoundError, String(err));

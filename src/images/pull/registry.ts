@@ -70,6 +70,47 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * Asks the token endpoint: with credentials an OAuth2 password grant (POST), falling back to GET
+   * with Basic auth where the endpoint does not take POST (as the Go client); anonymous: GET.
+   */
+  async #postToken(
+    url: URL,
+    scope: string,
+    service: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const auth = this.#auth;
+    if (auth?.username || auth?.password) {
+      const form = new URLSearchParams({
+        client_id: USER_AGENT,
+        grant_type: auth.username ? "password" : "refresh_token",
+        ...(auth.username
+          ? { username: auth.username, password: auth.password ?? "" }
+          : { refresh_token: auth.password ?? "" }),
+        scope,
+        service: service ?? "",
+      });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "User-Agent": USER_AGENT,
+          "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+        },
+        body: form.toString(),
+        signal,
+      });
+      if (![400, 401, 404, 405].includes(res.status)) return res;
+      await res.body?.cancel().catch(() => {});
+    }
+    const get = new URL(url);
+    for (const s of scope.split(" ")) get.searchParams.append("scope", s);
+    if (service) get.searchParams.set("service", service);
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
+    if (auth?.username) headers.Authorization = basicHeader(auth);
+    return fetch(get, { headers, signal });
+  }
+
   /** Works out the Authorization header a 401 asks for; false when there is nothing to try. */
   async #answer(res: Response, signal: AbortSignal | undefined): Promise<boolean> {
     const challenge = parseChallenge(res.headers.get("www-authenticate"));
@@ -83,14 +124,11 @@ export class RegistryClient {
     if (challenge.scheme !== "bearer" || !challenge.params.realm) return false;
     const scopes = new Set([`repository:${this.#repository}:pull`]);
     for (const s of (challenge.params.scope ?? "").split(" ")) if (s) scopes.add(s);
+    const scope = [...scopes].sort().join(" ");
     const url = new URL(challenge.params.realm);
-    for (const s of [...scopes].sort()) url.searchParams.append("scope", s);
-    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
-    if (this.#auth?.username) headers.Authorization = basicHeader(this.#auth);
     let tokenRes: Response;
     try {
-      tokenRes = await fetch(url, { headers, signal });
+      tokenRes = await this.#postToken(url, scope, challenge.params.service, signal);
     } catch (err) {
       if ((err as Error).name === "AbortError") throw err;
       throw fromHttpStatus(
