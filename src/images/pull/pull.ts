@@ -301,12 +301,13 @@ async function fetchBlob(
     if (start < desc.size) {
       const headers: Record<string, string> = { Accept: `${desc.mediaType}, */*` };
       if (start > 0) headers.Range = `bytes=${start}-`;
-      const res = await registry.fetch(`/blobs/${desc.digest}`, { headers, signal: options.signal });
+      const res = await registry.stream(`/blobs/${desc.digest}`, { headers, signal: options.signal });
       let skip = 0;
-      if (start > 0 && res.status !== 206) skip = start; // the registry ignored Range: drop what we have
-      if (res.status === 206 && !(res.headers.get("content-range") ?? "").startsWith(`bytes ${start}-`)) {
+      if (start > 0 && res.statusCode !== 206) skip = start; // the registry ignored Range: drop what we have
+      if (res.statusCode === 206 && !(res.headers["content-range"] ?? "").startsWith(`bytes ${start}-`)) {
+        res.destroy();
         throw new DataLossError(
-          `${options.where}: ${desc.digest}: unexpected Content-Range ${res.headers.get("content-range")}`,
+          `${options.where}: ${desc.digest}: unexpected Content-Range ${res.headers["content-range"]}`,
         );
       }
       let pending: Buffer[] = [];
@@ -320,10 +321,9 @@ async function fetchBlob(
         report(writer.offset, false);
       };
       report(start, false);
-      const body = res.body as unknown as AsyncIterable<Uint8Array>;
       try {
-        for await (const chunk of body) {
-          let piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          let piece = chunk;
           if (skip > 0) {
             const n = Math.min(skip, piece.length);
             skip -= n;

@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import createDebug from "debug";
 import { fromHttpStatus } from "../../errors/index.js";
 import { basicHeader, parseChallenge, type RegistryAuth } from "./auth.js";
@@ -71,6 +73,64 @@ export class RegistryClient {
   }
 
   /**
+   * A GET of `base + path` as a Node stream, for blobs: node:http moves bulk data about twice as fast
+   * as fetch. Answers one auth challenge, follows up to 10 redirects (Authorization is not sent to
+   * another host), and throws typed errors for >= 400.
+   */
+  async stream(
+    path: string,
+    init: { headers?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<IncomingMessage> {
+    let url = new URL(`${this.base}${path}`);
+    const origin = url.host;
+    let challenged = false;
+    for (let hops = 0; hops <= 10; ) {
+      const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
+      if (this.#authorization && url.host === origin) headers.Authorization = this.#authorization;
+      let res: IncomingMessage;
+      try {
+        res = await get(url, headers, init.signal);
+      } catch (err) {
+        if ((err as Error).name === "AbortError") throw err;
+        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      const status = res.statusCode ?? 0;
+      debug("GET %s → %d (stream)", url, status);
+      if (status === 401 && !challenged) {
+        challenged = true;
+        res.resume();
+        const header = res.headers["www-authenticate"];
+        if (
+          await this.#answerChallenge(
+            Array.isArray(header) ? (header[0] ?? null) : (header ?? null),
+            init.signal,
+          )
+        ) {
+          continue;
+        }
+        throw fromHttpStatus(401, `${this.#where}: GET ${url}: 401 Unauthorized`);
+      }
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.resume();
+        url = new URL(res.headers.location, url);
+        hops++;
+        continue;
+      }
+      if (status >= 400) {
+        res.resume();
+        throw fromHttpStatus(
+          status,
+          `${this.#where}: GET ${url}: ${status} ${res.statusMessage ?? ""}`.trimEnd(),
+        );
+      }
+      return res;
+    }
+    throw fromHttpStatus(502, `${this.#where}: GET ${url}: too many redirects`);
+  }
+
+  /**
    * Asks the token endpoint: with credentials an OAuth2 password grant (POST), falling back to GET
    * with Basic auth where the endpoint does not take POST (as the Go client); anonymous: GET.
    */
@@ -113,8 +173,12 @@ export class RegistryClient {
 
   /** Works out the Authorization header a 401 asks for; false when there is nothing to try. */
   async #answer(res: Response, signal: AbortSignal | undefined): Promise<boolean> {
-    const challenge = parseChallenge(res.headers.get("www-authenticate"));
     await res.body?.cancel().catch(() => {});
+    return this.#answerChallenge(res.headers.get("www-authenticate"), signal);
+  }
+
+  async #answerChallenge(header: string | null, signal: AbortSignal | undefined): Promise<boolean> {
+    const challenge = parseChallenge(header);
     if (!challenge) return false;
     if (challenge.scheme === "basic") {
       if (!this.#auth?.username) return false;
@@ -148,6 +212,16 @@ export class RegistryClient {
     this.#authorization = `Bearer ${token}`;
     return true;
   }
+}
+
+/** One GET with node:http or node:https; resolves with the response head. */
+function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = request(url, { method: "GET", headers, signal }, resolve);
+    req.once("error", reject);
+    req.end();
+  });
 }
 
 function summary(text: string): string {
