@@ -73,13 +73,15 @@ export async function prepareImageRootfs(
   const runtime = config.config ?? {};
   const parent = chainIds(config.rootfs?.diff_ids ?? []).at(-1) ?? "";
   const snapshots = new Snapshotter(ctx, snapshotterName);
+  // Only the call options: the container's labels are not the snapshot's.
+  const call = { signal: options.signal, timeout: options.timeout };
   let mounts: RootfsMount[];
   try {
-    mounts = await snapshots.prepare(id, parent, options);
+    mounts = await snapshots.prepare(id, parent, call);
   } catch (err) {
     if (!isNotFound(err) || parent === "") throw err;
     await image.unpack({ ...options, snapshotter: snapshotterName });
-    mounts = await snapshots.prepare(id, parent, options);
+    mounts = await snapshots.prepare(id, parent, call);
   }
   try {
     const filled: CreateContainerOptions = { ...options, image: undefined, rootfs: mounts };

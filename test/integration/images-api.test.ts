@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, test } from "node:test";
 import * as tar from "tar-stream";
-import { InvalidArgumentError, NotFoundError } from "../../src/index.js";
+import { InvalidArgumentError, NotFoundError, NotImplementedError } from "../../src/index.js";
 import { type BuiltImage, buildBusyboxImage } from "../../src/testing/index.js";
 import { useDaemon } from "../fixtures.js";
 
@@ -116,6 +116,34 @@ describe("images: records, export, GC and bad tars", () => {
       .catch((e: unknown) => e);
     assert.ok(err instanceof InvalidArgumentError, String(err));
     assert.match(err.message, /unrecognized image format/);
+  });
+
+  test("an image's numeric User becomes the process's uid and gid", async () => {
+    await using built = await buildBusyboxImage({ user: "1000:1001" });
+    const file = join(d.ctr.dir, "user-numeric.tar");
+    await built.writeOciArchive(file, "acc/user:numeric");
+    await d.client.images.import(file);
+    const c = await d.client.containers.create("user-numeric", { image: "acc/user:numeric" });
+    const spec = await c.spec();
+    assert.equal(spec.process?.user.uid, 1000);
+    assert.equal(spec.process?.user.gid, 1001);
+    await c.delete();
+  });
+
+  test("an image whose User is a name rejects with NotImplementedError and leaves no snapshot", async () => {
+    await using built = await buildBusyboxImage({ user: "nobody" });
+    const file = join(d.ctr.dir, "user-name.tar");
+    await built.writeOciArchive(file, "acc/user:name");
+    await d.client.images.import(file);
+    const err = await d.client.containers
+      .create("user-name", { image: "acc/user:name" })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof NotImplementedError, String(err));
+    assert.match(err.message, /nobody/);
+    await assert.rejects(d.client.snapshots().stat("user-name"), NotFoundError);
+    const ok = await d.client.containers.create("user-override", { image: "acc/user:name", user: 65534 });
+    assert.equal((await ok.spec()).process?.user.uid, 65534);
+    await ok.delete();
   });
 
   test("creating a container from a missing image rejects with NotFoundError and leaves no snapshot", async () => {

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   type PullProgress,
   UnauthenticatedError,
+  UnavailableError,
 } from "../../src/index.js";
 import {
   type BuiltImage,
@@ -144,6 +145,83 @@ describe("images: pull", () => {
     const img = await d.client.withNamespace("bearer").images.pull(ref);
     assert.equal(img.name, ref);
     assert.equal(tokenRequests, 1);
+  });
+
+  test("a pull cut off mid-layer inside withLease resumes with a Range request", async () => {
+    const unique = await buildBusyboxImage({ files: { "/etc/unique": `resume ${Date.now()}` } });
+    await unique.push(`${registry.host}/acc/resume:v1`);
+    await unique.remove();
+    const ranges: string[] = [];
+    let cut = true;
+    const front = await proxy(registry.url, async (req, res, forward) => {
+      if (req.method === "GET" && req.url?.includes("/blobs/")) {
+        if (req.headers.range) ranges.push(req.headers.range);
+        const up = await fetch(`${registry.url}${req.url}`, { headers: { range: req.headers.range ?? "" } });
+        const body = Buffer.from(await up.arrayBuffer());
+        const headers: Record<string, string> = { "content-length": String(body.length) };
+        const contentRange = up.headers.get("content-range");
+        if (contentRange) headers["content-range"] = contentRange;
+        res.writeHead(up.status, headers);
+        if (cut && body.length > 1_060_000) {
+          res.write(body.subarray(0, 1_050_000));
+          setTimeout(() => res.destroy(), 50); // the connection drops mid-body
+          return;
+        }
+        res.end(body);
+        return;
+      }
+      await forward();
+    });
+    servers.push(front.server);
+    const ns = d.client.withNamespace("resume");
+    const ref = `${front.host}/acc/resume:v1`;
+    let kept = 0;
+    await ns.withLease(async () => {
+      await assert.rejects(
+        ns.images.pull(ref),
+        (err: unknown) => err instanceof UnavailableError && /broke off/.test(err.message),
+      );
+      const ingests = await ns.content.ingests({ filters: ["ref~=^layer-"] });
+      assert.equal(ingests.length, 1);
+      kept = ingests[0]?.offset ?? 0;
+      assert.ok(kept >= 1 << 20, `kept ${kept} bytes`);
+      cut = false;
+      await ns.images.pull(ref);
+    });
+    assert.deepEqual(ranges, [`bytes=${kept}-`]);
+    assert.equal(await (await ns.images.get(ref)).isUnpacked(), true);
+  });
+
+  test("pull with a bearer challenge and credentials posts a password grant to the realm", async () => {
+    const grants: Record<string, string>[] = [];
+    let realm = "";
+    const front = await proxy(registry.url, async (req, res, forward) => {
+      if (req.url?.startsWith("/token")) {
+        let body = "";
+        for await (const chunk of req) body += String(chunk);
+        const form = Object.fromEntries(new URLSearchParams(body));
+        grants.push(form);
+        const ok = req.method === "POST" && form.username === "alice" && form.password === "s3cret";
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+        res.end(ok ? JSON.stringify({ access_token: "tok-post" }) : "{}");
+        return;
+      }
+      if (req.headers.authorization !== "Bearer tok-post") {
+        res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="svc"` });
+        res.end();
+        return;
+      }
+      await forward();
+    });
+    servers.push(front.server);
+    realm = `http://${front.host}/token`;
+    const ref = `${front.host}/acc/busybox:v1`;
+    await d.client.withNamespace("bearer-post").images.pull(ref, { auth });
+    assert.equal(grants.length, 1);
+    assert.deepEqual(
+      { grant_type: grants[0]?.grant_type, scope: grants[0]?.scope, service: grants[0]?.service },
+      { grant_type: "password", scope: "repository:acc/busybox:pull", service: "svc" },
+    );
   });
 
   test("a missing tag rejects with NotFoundError (404) naming the reference", async () => {

@@ -5,8 +5,10 @@ import type { CallOptions } from "../../call-options.js";
 import {
   DataLossError,
   InvalidArgumentError,
+  isContainerdError,
   isFailedPrecondition,
   NotFoundError,
+  UnavailableError,
 } from "../../errors/index.js";
 import { Content } from "../content.js";
 import { ContentWriter } from "../content-writer.js";
@@ -247,7 +249,12 @@ async function fetchSmall(
   if (desc.size > MAX_MANIFEST)
     throw new InvalidArgumentError(`${where}: ${desc.digest} is too large (${desc.size} bytes)`);
   const res = await registry.fetch(path, { headers: { Accept: `${desc.mediaType}, */*` }, signal });
-  const body = Buffer.from(await res.arrayBuffer());
+  let body: Buffer;
+  try {
+    body = Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    throw bodyError(err, `${where}: download of ${desc.digest} from ${registry.base} broke off`);
+  }
   const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
   if (digest !== desc.digest || body.length !== desc.size) {
     throw new DataLossError(
@@ -294,12 +301,13 @@ async function fetchBlob(
     if (start < desc.size) {
       const headers: Record<string, string> = { Accept: `${desc.mediaType}, */*` };
       if (start > 0) headers.Range = `bytes=${start}-`;
-      const res = await registry.fetch(`/blobs/${desc.digest}`, { headers, signal: options.signal });
+      const res = await registry.stream(`/blobs/${desc.digest}`, { headers, signal: options.signal });
       let skip = 0;
-      if (start > 0 && res.status !== 206) skip = start; // the registry ignored Range: drop what we have
-      if (res.status === 206 && !(res.headers.get("content-range") ?? "").startsWith(`bytes ${start}-`)) {
+      if (start > 0 && res.statusCode !== 206) skip = start; // the registry ignored Range: drop what we have
+      if (res.statusCode === 206 && !(res.headers["content-range"] ?? "").startsWith(`bytes ${start}-`)) {
+        res.destroy();
         throw new DataLossError(
-          `${options.where}: ${desc.digest}: unexpected Content-Range ${res.headers.get("content-range")}`,
+          `${options.where}: ${desc.digest}: unexpected Content-Range ${res.headers["content-range"]}`,
         );
       }
       let pending: Buffer[] = [];
@@ -313,18 +321,26 @@ async function fetchBlob(
         report(writer.offset, false);
       };
       report(start, false);
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        let piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        if (skip > 0) {
-          const n = Math.min(skip, piece.length);
-          skip -= n;
-          piece = piece.subarray(n);
-          if (piece.length === 0) continue;
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          let piece = chunk;
+          if (skip > 0) {
+            const n = Math.min(skip, piece.length);
+            skip -= n;
+            piece = piece.subarray(n);
+            if (piece.length === 0) continue;
+          }
+          pending.push(piece);
+          pendingBytes += piece.length;
+          start += piece.length;
+          if (pendingBytes >= CHUNK) await flush();
         }
-        pending.push(piece);
-        pendingBytes += piece.length;
-        start += piece.length;
-        if (pendingBytes >= CHUNK) await flush();
+      } catch (err) {
+        await flush().catch(() => {}); // keep what arrived: the next pull resumes from there
+        throw bodyError(
+          err,
+          `${options.where}: download of ${desc.digest} from ${registry.base} broke off at byte ${start}`,
+        );
       }
       await flush();
     }
@@ -343,4 +359,10 @@ async function fetchBlob(
   } finally {
     await writer.close();
   }
+}
+
+/** A broken response body as UnavailableError (retrying may help); an abort stays an AbortError. */
+function bodyError(err: unknown, message: string): unknown {
+  if ((err as Error)?.name === "AbortError" || isContainerdError(err)) return err;
+  return new UnavailableError(`${message}: ${(err as Error)?.message ?? err}`, { cause: err });
 }

@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import createDebug from "debug";
 import { fromHttpStatus } from "../../errors/index.js";
 import { basicHeader, parseChallenge, type RegistryAuth } from "./auth.js";
@@ -70,10 +72,113 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * A GET of `base + path` as a Node stream, for blobs: node:http moves bulk data about twice as fast
+   * as fetch. Answers one auth challenge, follows up to 10 redirects (Authorization is not sent to
+   * another host), and throws typed errors for >= 400.
+   */
+  async stream(
+    path: string,
+    init: { headers?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<IncomingMessage> {
+    let url = new URL(`${this.base}${path}`);
+    const origin = url.host;
+    let challenged = false;
+    for (let hops = 0; hops <= 10; ) {
+      const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
+      if (this.#authorization && url.host === origin) headers.Authorization = this.#authorization;
+      let res: IncomingMessage;
+      try {
+        res = await get(url, headers, init.signal);
+      } catch (err) {
+        if ((err as Error).name === "AbortError") throw err;
+        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      const status = res.statusCode ?? 0;
+      debug("GET %s → %d (stream)", url, status);
+      if (status === 401 && !challenged) {
+        challenged = true;
+        res.resume();
+        const header = res.headers["www-authenticate"];
+        if (
+          await this.#answerChallenge(
+            Array.isArray(header) ? (header[0] ?? null) : (header ?? null),
+            init.signal,
+          )
+        ) {
+          continue;
+        }
+        throw fromHttpStatus(401, `${this.#where}: GET ${url}: 401 Unauthorized`);
+      }
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.resume();
+        url = new URL(res.headers.location, url);
+        hops++;
+        continue;
+      }
+      if (status >= 400) {
+        res.resume();
+        throw fromHttpStatus(
+          status,
+          `${this.#where}: GET ${url}: ${status} ${res.statusMessage ?? ""}`.trimEnd(),
+        );
+      }
+      return res;
+    }
+    throw fromHttpStatus(502, `${this.#where}: GET ${url}: too many redirects`);
+  }
+
+  /**
+   * Asks the token endpoint: with credentials an OAuth2 password grant (POST), falling back to GET
+   * with Basic auth where the endpoint does not take POST (as the Go client); anonymous: GET.
+   */
+  async #postToken(
+    url: URL,
+    scope: string,
+    service: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const auth = this.#auth;
+    if (auth?.username || auth?.password) {
+      const form = new URLSearchParams({
+        client_id: USER_AGENT,
+        grant_type: auth.username ? "password" : "refresh_token",
+        ...(auth.username
+          ? { username: auth.username, password: auth.password ?? "" }
+          : { refresh_token: auth.password ?? "" }),
+        scope,
+        service: service ?? "",
+      });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "User-Agent": USER_AGENT,
+          "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+        },
+        body: form.toString(),
+        signal,
+      });
+      if (![400, 401, 404, 405].includes(res.status)) return res;
+      await res.body?.cancel().catch(() => {});
+    }
+    const get = new URL(url);
+    for (const s of scope.split(" ")) get.searchParams.append("scope", s);
+    if (service) get.searchParams.set("service", service);
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
+    if (auth?.username) headers.Authorization = basicHeader(auth);
+    return fetch(get, { headers, signal });
+  }
+
   /** Works out the Authorization header a 401 asks for; false when there is nothing to try. */
   async #answer(res: Response, signal: AbortSignal | undefined): Promise<boolean> {
-    const challenge = parseChallenge(res.headers.get("www-authenticate"));
     await res.body?.cancel().catch(() => {});
+    return this.#answerChallenge(res.headers.get("www-authenticate"), signal);
+  }
+
+  async #answerChallenge(header: string | null, signal: AbortSignal | undefined): Promise<boolean> {
+    const challenge = parseChallenge(header);
     if (!challenge) return false;
     if (challenge.scheme === "basic") {
       if (!this.#auth?.username) return false;
@@ -83,14 +188,11 @@ export class RegistryClient {
     if (challenge.scheme !== "bearer" || !challenge.params.realm) return false;
     const scopes = new Set([`repository:${this.#repository}:pull`]);
     for (const s of (challenge.params.scope ?? "").split(" ")) if (s) scopes.add(s);
+    const scope = [...scopes].sort().join(" ");
     const url = new URL(challenge.params.realm);
-    for (const s of [...scopes].sort()) url.searchParams.append("scope", s);
-    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
-    if (this.#auth?.username) headers.Authorization = basicHeader(this.#auth);
     let tokenRes: Response;
     try {
-      tokenRes = await fetch(url, { headers, signal });
+      tokenRes = await this.#postToken(url, scope, challenge.params.service, signal);
     } catch (err) {
       if ((err as Error).name === "AbortError") throw err;
       throw fromHttpStatus(
@@ -110,6 +212,16 @@ export class RegistryClient {
     this.#authorization = `Bearer ${token}`;
     return true;
   }
+}
+
+/** One GET with node:http or node:https; resolves with the response head. */
+function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = request(url, { method: "GET", headers, signal }, resolve);
+    req.once("error", reject);
+    req.end();
+  });
 }
 
 function summary(text: string): string {
