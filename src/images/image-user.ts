@@ -1,16 +1,57 @@
-import { NotImplementedError } from "../errors/index.js";
+import { execFile } from "node:child_process";
+import { mkdtemp, rmdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { FailedPreconditionError } from "../errors/index.js";
+import { type ResolvedUser, resolveUser } from "../oci/user-lookup.js";
 import type { RootfsMount } from "../rootfs-mounts.js";
+
+const run = promisify(execFile);
 
 /**
  * Resolves an image config's `User` by name (`"app"`, `"app:staff"`) through the image's own
- * /etc/passwd and /etc/group on the snapshot's mounts. Numeric `uid[:gid]` never reaches here.
- * Not yet: throws NotImplementedError naming the user; pass a numeric `user` option instead.
+ * /etc/passwd and /etc/group: the snapshot is mounted read-only on a temp dir for the lookup, as
+ * containerd's `WithUser` does, and unmounted whatever happens.
  */
-export async function resolveImageUser(
-  _snapshotMounts: RootfsMount[],
-  user: string,
-): Promise<{ uid: number; gid: number; additionalGids?: number[] }> {
-  throw new NotImplementedError(
-    `user: the image runs as "${user}"; resolving user names from the image's /etc/passwd is not supported yet, pass a numeric user option`,
-  );
+export async function resolveImageUser(snapshotMounts: RootfsMount[], user: string): Promise<ResolvedUser> {
+  const dir = await mkdtemp(join(tmpdir(), "containerd-sdk-user-"));
+  try {
+    await mountReadonly(snapshotMounts, dir);
+    try {
+      return await resolveUser(dir, user);
+    } finally {
+      await run("umount", [dir]);
+    }
+  } finally {
+    await rmdir(dir);
+  }
+}
+
+/**
+ * Mounts a snapshot's mounts read-only at `target`. An active overlay snapshot's upper layer is left
+ * out (it is empty for a container that has not run); a single lower layer is bind-mounted.
+ */
+async function mountReadonly(mounts: RootfsMount[], target: string): Promise<void> {
+  const [mount] = mounts;
+  if (mounts.length !== 1 || !mount) {
+    throw new FailedPreconditionError(`user: cannot read users from a snapshot of ${mounts.length} mounts`);
+  }
+  const options = mount.options ?? [];
+  if (mount.type === "overlay") {
+    const lower = options.find((o) => o.startsWith("lowerdir="))?.slice("lowerdir=".length);
+    const upper = options.find((o) => o.startsWith("upperdir="))?.slice("upperdir=".length);
+    const layers = lower ? lower.split(":") : [];
+    // Without lower layers, the upper dir is the whole filesystem (a snapshot with no parent).
+    if (layers.length <= 1) {
+      const only = layers[0] ?? upper;
+      if (!only) throw new FailedPreconditionError("user: the snapshot's overlay mount has no layers");
+      await run("mount", ["--bind", "-o", "ro", only, target]);
+      return;
+    }
+    await run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${lower},ro`, target]);
+    return;
+  }
+  const rest = options.filter((o) => o !== "rw" && o !== "ro");
+  await run("mount", ["-t", mount.type, "-o", [...rest, "ro"].join(","), mount.source, target]);
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, test } from "node:test";
 import * as tar from "tar-stream";
-import { InvalidArgumentError, NotFoundError, NotImplementedError } from "../../src/index.js";
+import { InvalidArgumentError, NotFoundError } from "../../src/index.js";
 import { type BuiltImage, buildBusyboxImage } from "../../src/testing/index.js";
 import { useDaemon } from "../fixtures.js";
 
@@ -130,20 +130,38 @@ describe("images: records, export, GC and bad tars", () => {
     await c.delete();
   });
 
-  test("an image whose User is a name rejects with NotImplementedError and leaves no snapshot", async () => {
-    await using built = await buildBusyboxImage({ user: "nobody" });
+  test("an image's User name resolves through the image's own /etc/passwd and /etc/group", async () => {
+    await using built = await buildBusyboxImage({
+      user: "app",
+      files: {
+        "etc/passwd": "root:x:0:0:root:/root:/bin/sh\napp:x:1234:2345::/home/app:/bin/sh\n",
+        "etc/group": "root:x:0:\nstaff:x:2345:\n",
+      },
+    });
     const file = join(d.ctr.dir, "user-name.tar");
     await built.writeOciArchive(file, "acc/user:name");
     await d.client.images.import(file);
-    const err = await d.client.containers
-      .create("user-name", { image: "acc/user:name" })
-      .catch((e: unknown) => e);
-    assert.ok(err instanceof NotImplementedError, String(err));
-    assert.match(err.message, /nobody/);
-    await assert.rejects(d.client.snapshots().stat("user-name"), NotFoundError);
+    const c = await d.client.containers.create("user-name", { image: "acc/user:name" });
+    const user = (await c.spec()).process?.user;
+    assert.equal(user?.uid, 1234);
+    assert.equal(user?.gid, 2345);
+    await c.delete();
     const ok = await d.client.containers.create("user-override", { image: "acc/user:name", user: 65534 });
     assert.equal((await ok.spec()).process?.user.uid, 65534);
     await ok.delete();
+  });
+
+  test("an image's User missing from its /etc/passwd is a NotFoundError naming it, leaving no snapshot", async () => {
+    await using built = await buildBusyboxImage({ user: "ghost" });
+    const file = join(d.ctr.dir, "user-ghost.tar");
+    await built.writeOciArchive(file, "acc/user:ghost");
+    await d.client.images.import(file);
+    const err = await d.client.containers
+      .create("user-ghost", { image: "acc/user:ghost" })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof NotFoundError, String(err));
+    assert.match(err.message, /ghost/);
+    await assert.rejects(d.client.snapshots().stat("user-ghost"), NotFoundError);
   });
 
   test("creating a container from a missing image rejects with NotFoundError and leaves no snapshot", async () => {
