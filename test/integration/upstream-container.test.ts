@@ -262,6 +262,20 @@ describe("upstream container_test.go / container_linux_test.go: containers and t
     await c.delete();
   });
 
+  test("TestTaskUpdate: the memory limit set at create, then raised by update, is the cgroup's", async () => {
+    // upstream reads the cgroup's stats directly; task.metrics() is the same figures through containerd.
+    let limit = 32 * 1024 * 1024;
+    const c = await create(["sleep", "30"], { resources: { memory: limit } });
+    const task = await c.newTask();
+    assert.equal((await task.metrics()).memory.limit, BigInt(limit));
+    limit = 64 * 1024 * 1024;
+    await task.update({ resources: { memory: limit } });
+    assert.equal((await task.metrics()).memory.limit, BigInt(limit));
+    await task.kill("SIGKILL");
+    await task.delete({ force: true });
+    await c.delete();
+  });
+
   test("TestContainerKillAll: kill with all in the host pid namespace ends the task", async () => {
     const c = await create(["sh", "-c", "top"], { hostNamespaces: ["pid"] });
     const task = await c.newTask({ stdio: { stdout: "ignore" } });
