@@ -7,6 +7,7 @@
  * @internal
  * @module
  */
+import { abortable } from "abort-controller-x";
 import { type CallOptions, rawOptions } from "./call-options.js";
 import { isNotFound } from "./errors/index.js";
 import type { HandleContext } from "./handle-context.js";
@@ -28,21 +29,26 @@ export interface NamespaceDefaults {
 // Keyed by the connection's service stubs, which every namespace view of one Client shares.
 const cache = new WeakMap<RawServices, Map<string, Promise<NamespaceDefaults>>>();
 
-/** The defaults of `ctx.namespace`: one Namespaces.Get the first time, then from the cache. */
+/**
+ * The defaults of `ctx.namespace`: one Namespaces.Get the first time, then from the cache. The read
+ * is shared, so it runs without any one caller's signal; aborting `signal` only stops this wait.
+ */
 export function namespaceDefaults(ctx: HandleContext, options?: CallOptions): Promise<NamespaceDefaults> {
   let perConnection = cache.get(ctx.services);
   if (!perConnection) {
     perConnection = new Map();
     cache.set(ctx.services, perConnection);
   }
-  const known = perConnection.get(ctx.namespace);
-  if (known) return known;
-  const byName = perConnection;
-  const read = readDefaults(ctx, options);
-  byName.set(ctx.namespace, read);
-  // A failed read (aborted, daemon away) is not the namespace's answer: ask again next time.
-  read.catch(() => byName.delete(ctx.namespace));
-  return read;
+  let read = perConnection.get(ctx.namespace);
+  if (!read) {
+    const byName = perConnection;
+    const fresh = readDefaults(ctx, { timeout: options?.timeout });
+    byName.set(ctx.namespace, fresh);
+    // A failed read (timeout, daemon away) is not the namespace's answer: ask again next time.
+    fresh.catch(() => byName.delete(ctx.namespace));
+    read = fresh;
+  }
+  return options?.signal ? abortable(options.signal, read) : read;
 }
 
 /** The snapshotter to use: `name` when given, else the namespace's label, else overlayfs. */

@@ -20,7 +20,11 @@ export interface ProcessOptions {
   env?: string[] | Record<string, string>;
   /** Working directory; must be absolute. */
   cwd?: string;
-  /** Numeric uid (gid 0), `"uid"` or `"uid:gid"`; names are rejected (no passwd lookup). */
+  /**
+   * A uid, `"uid"`, `"uid:gid"`, or names: `"www-data"`, `"www-data:staff"`, `"33:staff"`.
+   * `containers.create` and `task.exec` resolve names, a bare uid's gid and the supplementary groups
+   * in the rootfs's own /etc/passwd and /etc/group; this pure builder takes numbers only (gid 0).
+   */
   user?: number | string;
   /** Allocate a pty; also adds `TERM=xterm` unless the env already sets TERM. */
   terminal?: boolean;

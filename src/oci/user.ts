@@ -10,7 +10,8 @@ const MAX_ID = 2 ** 32 - 1;
 /**
  * Parses `user` into uid and gid: a number is a uid with gid 0, a string is `"uid"` or
  * `"uid:gid"` in decimal. User and group names are rejected: resolving them needs the
- * container's `/etc/passwd`, which this pure step never reads. gid 0 for a bare uid is
+ * container's `/etc/passwd`, which this pure step never reads (see `resolveUser`, which
+ * `containers.create` and `task.exec` use when the rootfs is a path). gid 0 for a bare uid is
  * what containerd's `WithUserID` falls back to when the image has no passwd entry.
  */
 export function parseUser(user: unknown, field = "user"): { uid: number; gid: number } {
@@ -22,7 +23,7 @@ export function parseUser(user: unknown, field = "user"): { uid: number; gid: nu
     throw invalid(
       field,
       user,
-      'must be a numeric "uid" or "uid:gid" (user and group names are not resolved: no passwd lookup is done)',
+      'must be a numeric "uid" or "uid:gid" here (user and group names are not resolved without a rootfs path to read /etc/passwd from)',
     );
   }
   const uid = checkInteger(field, Number(match[1]), 0, MAX_ID);

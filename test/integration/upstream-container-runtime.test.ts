@@ -1,6 +1,6 @@
 /**
  * A port of the runtime tests in containerd's integration/client/container_linux_test.go
- * (TestContainerRuntimeOptionsv2, TestKillContainerDeletedByRunc) and container_test.go
+ * (TestContainerRuntimeOptionsv2, TestKillContainerDeletedByRunc, TestShimInCgroup) and container_test.go
  * (TestContainerStartWithAbsRuntimePath) to this SDK. The busybox image is replaced by the harness's
  * busybox rootfs; `WithRuntime(name, &options.Options{…})` is the `runtime` create option and the
  * task options `WithRuntimePath` / `TaskInfo.Options` are `newTask({ runtimePath, runtimeOptions })`.
@@ -9,11 +9,12 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { access, constants, readdir } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { access, constants, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { delimiter, dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
 import { InvalidArgumentError, NotFoundError } from "../../src/index.js";
+import { cgroupRoots, removeCgroup } from "../../src/testing/cgroups.js";
 import { rpcDelta } from "../../src/testing/index.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
 
@@ -92,6 +93,35 @@ describe("upstream container_linux_test.go / container_test.go: runtimes", () =>
     await task.wait();
     await task.delete();
     await c.delete();
+  });
+
+  test("TestShimInCgroup: runtimeOptions.shimCgroup on newTask puts that task's shim in the cgroup", async () => {
+    // upstream creates /containerd/shim; a unique path keeps parallel daemons apart.
+    const path = `/containerd-sdk-shim/${uniqueId("shim")}`;
+    const { v1, v2 } = await cgroupRoots();
+    const roots = [...v1, ...v2];
+    await Promise.all(roots.map((root) => mkdir(join(root, path), { recursive: true })));
+    // cgroups v1's cpuset takes no process until its cpus and mems are set (cgroups.New does this).
+    for (const root of v1.filter((r) => /cpuset/.test(r))) {
+      for (const dir of [dirname(path), path]) {
+        for (const file of ["cpuset.cpus", "cpuset.mems"]) {
+          await writeFile(join(root, dir, file), await readFile(join(root, file), "utf8"));
+        }
+      }
+    }
+    const procs = () =>
+      readFile(join(roots[0] as string, path, "cgroup.procs"), "utf8").then((t) => t.trim());
+    const c = await d.client.containers.create(uniqueId("rt"), { rootfs: d.rootfs, args: ["sleep", "30"] });
+    try {
+      const task = await c.newTask({ runtimeOptions: { shimCgroup: path } });
+      assert.notEqual(await procs(), "", "created cgroup should have at least one process inside");
+      await task.delete({ force: true });
+      await c.delete();
+      // The shim leaves once its last task is gone; the cgroup can go when it is empty.
+      for (let i = 0; i < 500 && (await procs()) !== ""; i++) await new Promise((r) => setImmediate(r));
+    } finally {
+      await removeCgroup(path);
+    }
   });
 
   test("a relative runtimePath is an InvalidArgumentError naming runtimePath, before any RPC", async () => {
