@@ -1,8 +1,9 @@
 import type { Container } from "../container.js";
 import type { CreateContainerOptions } from "../containers.js";
+import type { HandleContext } from "../handle-context.js";
 import { assertIdentifier } from "../identifiers.js";
+import { resolveSnapshotter } from "../namespace-defaults.js";
 import { prepareImageRootfs } from "./container-from-image.js";
-import type { ImagesContext } from "./context.js";
 import { Leases } from "./leases.js";
 import { Snapshotter } from "./snapshots.js";
 
@@ -17,14 +18,16 @@ export interface ImageRecordFields {
  * @internal
  */
 export async function createFromImage(
-  ctx: ImagesContext,
+  ctx: HandleContext,
   id: string,
   options: CreateContainerOptions,
   create: (options: CreateContainerOptions & ImageRecordFields) => Promise<Container>,
 ): Promise<Container> {
   assertIdentifier(id, "id");
+  // The namespace's `containerd.io/defaults/snapshotter` label applies when the caller names none.
+  const snapshotter = await resolveSnapshotter(ctx, options.snapshotter, options);
   return new Leases(ctx).withLease(async () => {
-    const prepared = await prepareImageRootfs(ctx, id, options);
+    const prepared = await prepareImageRootfs(ctx, id, { ...options, snapshotter });
     try {
       return await create({
         ...prepared.options,

@@ -164,6 +164,17 @@ describe("images: records, export, GC and bad tars", () => {
     await assert.rejects(d.client.snapshots().stat("user-ghost"), NotFoundError);
   });
 
+  test("a namespace's containerd.io/defaults/snapshotter label picks the snapshotter of a container from an image", async () => {
+    await d.client.namespaces.create("native-default", { "containerd.io/defaults/snapshotter": "native" });
+    const ns = d.client.withNamespace("native-default");
+    await ns.images.import(ociTar);
+    const c = await ns.containers.create("from-native", { image: "acc/api:v1" });
+    assert.equal((await c.info()).snapshotter, "native");
+    const { stdout } = await ns.run({ image: "acc/api:v1" });
+    assert.equal(stdout, "exported\n");
+    await c.delete();
+  });
+
   test("creating a container from a missing image rejects with NotFoundError and leaves no snapshot", async () => {
     const err = await d.client.containers
       .create("no-image", { image: "acc/missing:v1" })
