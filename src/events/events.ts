@@ -1,4 +1,4 @@
-import { streamOptions } from "../call-options.js";
+import { checkCallOptions, streamOptions } from "../call-options.js";
 import { InvalidArgumentError, isUnknown } from "../errors/index.js";
 import type { RawServices } from "../rpc/services.js";
 import { decodeEnvelope } from "./decode.js";
@@ -36,6 +36,7 @@ export class Events {
    * before the call. The SDK's own synchronisation events never appear.
    */
   subscribe(options: SubscribeOptions = {}): AsyncIterable<ContainerdEvent> {
+    options = checkCallOptions(options);
     const given = options.filters ?? [];
     if (!Array.isArray(given)) {
       throw new InvalidArgumentError("filters: must be an array of strings", { field: "filters" });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Long from "long";
-import { type CallOptions, rawOptions, streamOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../call-options.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import type { Info as WireInfo } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
 import { ContentWriter } from "./content-writer.js";
@@ -68,6 +68,7 @@ export class Content {
 
   /** A blob's size and labels (one RPC); NotFoundError when missing. */
   async info(digest: string, options?: CallOptions): Promise<ContentInfo> {
+    options = checkCallOptions(options);
     assertDigest(digest, "digest");
     const res = await this.#ctx.services.content.info({ digest }, rawOptions(options, this.#ctx.namespace));
     return toInfo(res.info);
@@ -75,6 +76,7 @@ export class Content {
 
   /** Blobs, optionally filtered (`digest==sha256:…`, `labels."containerd.io/uncompressed"`); OR'd. */
   async list(options: CallOptions & { filters?: string[] } = {}): Promise<ContentInfo[]> {
+    options = checkCallOptions(options);
     const out: ContentInfo[] = [];
     const stream = this.#ctx.services.content.list(
       { filters: options.filters ?? [] },
@@ -86,6 +88,7 @@ export class Content {
 
   /** Removes a blob at once, referenced or not (one RPC); NotFoundError when missing. */
   async delete(digest: string, options?: CallOptions): Promise<void> {
+    options = checkCallOptions(options);
     assertDigest(digest, "digest");
     await this.#ctx.services.content.delete({ digest }, rawOptions(options, this.#ctx.namespace));
   }
@@ -110,6 +113,7 @@ export class Content {
 
   /** A blob's bytes as a stream (1 MiB chunks), from `offset` for `size` bytes. */
   read(digest: string, options: ReadContentOptions = {}): Readable {
+    options = checkCallOptions(options);
     assertDigest(digest, "digest");
     const offset = options.offset ?? 0;
     const size = options.size ?? 0;
@@ -133,6 +137,7 @@ export class Content {
 
   /** A whole blob in memory; for manifests and configs, not layers. */
   async readAll(digest: string, options?: CallOptions): Promise<Buffer> {
+    options = checkCallOptions(options);
     const chunks: Buffer[] = [];
     for await (const chunk of this.read(digest, options)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
@@ -184,6 +189,7 @@ export class Content {
 
   /** Unfinished writes, optionally filtered by `ref` (`ref~=^layer-`). */
   async ingests(options: CallOptions & { filters?: string[] } = {}): Promise<IngestStatus[]> {
+    options = checkCallOptions(options);
     const res = await this.#ctx.services.content.listStatuses(
       { filters: options.filters ?? [] },
       rawOptions(options, this.#ctx.namespace),
@@ -199,6 +205,7 @@ export class Content {
 
   /** Drops an unfinished write (one RPC); NotFoundError when there is none. */
   async abort(ref: string, options?: CallOptions): Promise<void> {
+    options = checkCallOptions(options);
     await this.#ctx.services.content.abort({ ref }, rawOptions(options, this.#ctx.namespace));
   }
 }

@@ -1,4 +1,4 @@
-import { type CallOptions, rawOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
 import { chainIds } from "./chain-id.js";
@@ -66,16 +66,19 @@ export class Image implements AsyncDisposable {
 
   /** The manifest for a platform (default the host's), with its config. */
   async manifest(options: ImagePlatformOptions = {}): Promise<ResolvedManifest> {
+    options = checkCallOptions(options);
     return resolveManifest(this.#ctx, this.target, options.platform ?? hostPlatform(), options, this.name);
   }
 
   /** The image configuration (entrypoint, env, diff IDs…) for a platform. */
   async config(options: ImagePlatformOptions = {}): Promise<ImageConfig> {
+    options = checkCallOptions(options);
     return (await this.manifest(options)).config;
   }
 
   /** Bytes of the image's content for a platform: target, manifest, config and layers (compressed). */
   async size(options: ImagePlatformOptions = {}): Promise<number> {
+    options = checkCallOptions(options);
     const { descriptor, manifest } = await this.manifest(options);
     let total = descriptor.size + manifest.config.size;
     if (descriptor.digest !== this.target.digest) total += this.target.size;
@@ -85,18 +88,21 @@ export class Image implements AsyncDisposable {
 
   /** The chain ID of the image's top layer: the snapshot a container's rootfs is prepared on. */
   async chainId(options: ImagePlatformOptions = {}): Promise<string> {
+    options = checkCallOptions(options);
     const config = await this.config(options);
     return chainIds(config.rootfs?.diff_ids ?? []).at(-1) ?? "";
   }
 
   /** Unpacks the layers into committed snapshots (those present are skipped); returns the top chain ID. */
   async unpack(options: UnpackOptions = {}): Promise<string> {
+    options = checkCallOptions(options);
     const resolved = await this.manifest(options);
     return unpack(this.#ctx, resolved, options.snapshotter ?? DEFAULT_SNAPSHOTTER, options);
   }
 
   /** Whether the image's top snapshot exists in the snapshotter. */
   async isUnpacked(options: UnpackOptions = {}): Promise<boolean> {
+    options = checkCallOptions(options);
     const chainId = await this.chainId(options);
     try {
       await new Snapshotter(this.#ctx, options.snapshotter ?? DEFAULT_SNAPSHOTTER).stat(chainId, options);
@@ -109,6 +115,7 @@ export class Image implements AsyncDisposable {
 
   /** Sets the given labels (an empty value removes one), leaving the others; returns the labels after. */
   async setLabels(labels: Record<string, string>, options?: CallOptions): Promise<Record<string, string>> {
+    options = checkCallOptions(options);
     const res = await this.#ctx.services.images.update(
       {
         image: { name: this.name, labels, target: undefined, createdAt: undefined, updatedAt: undefined },
@@ -122,6 +129,7 @@ export class Image implements AsyncDisposable {
 
   /** Reads the record again (one RPC). */
   async refresh(options?: CallOptions): Promise<ImageInfo> {
+    options = checkCallOptions(options);
     const res = await this.#ctx.services.images.get(
       { name: this.name },
       rawOptions(options, this.#ctx.namespace),
@@ -132,6 +140,7 @@ export class Image implements AsyncDisposable {
 
   /** Deletes the record; with `sync`, after GC has removed what only it held. */
   async delete(options: CallOptions & { sync?: boolean } = {}): Promise<void> {
+    options = checkCallOptions(options);
     await this.#ctx.services.images.delete(
       { name: this.name, sync: options.sync ?? false },
       rawOptions(options, this.#ctx.namespace),

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { type CallOptions, rawOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
 import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
@@ -25,6 +25,7 @@ export class Images {
 
   /** The image named `name` (one RPC); NotFoundError when there is none. */
   async get(name: string, options?: CallOptions): Promise<Image> {
+    options = checkCallOptions(options);
     assertName(name);
     const res = await this.#ctx.services.images.get({ name }, rawOptions(options, this.#ctx.namespace));
     return new Image(this.#ctx, toImageInfo(res.image));
@@ -32,6 +33,7 @@ export class Images {
 
   /** Images, optionally filtered (`name==…`, `name~=^docker.io/`, `labels."k"==v`, `target.digest==…`); OR'd. */
   async list(options: CallOptions & { filters?: string[] } = {}): Promise<Image[]> {
+    options = checkCallOptions(options);
     const res = await this.#ctx.services.images.list(
       { filters: options.filters ?? [] },
       rawOptions(options, this.#ctx.namespace),
@@ -41,6 +43,7 @@ export class Images {
 
   /** Creates an image record pointing at `target` (one RPC); AlreadyExistsError if the name is taken. */
   async create(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
+    options = checkCallOptions(options);
     assertName(name);
     assertTarget(target);
     const res = await this.#ctx.services.images.create(
@@ -63,6 +66,7 @@ export class Images {
    * replaced when given). @internal What import and pull use.
    */
   async store(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
+    options = checkCallOptions(options);
     try {
       return await this.create(name, target, options);
     } catch (err) {
@@ -92,12 +96,14 @@ export class Images {
 
   /** Gives the image `source` a second name `name` (same target and labels); two RPCs. */
   async tag(source: string, name: string, options?: CallOptions): Promise<Image> {
+    options = checkCallOptions(options);
     const image = await this.get(source, options);
     return this.store(name, image.target, { ...options, labels: image.labels });
   }
 
   /** Deletes an image record; with `sync`, after GC has removed what only it held (one RPC). */
   async delete(name: string, options: CallOptions & { sync?: boolean } = {}): Promise<void> {
+    options = checkCallOptions(options);
     assertName(name);
     await this.#ctx.services.images.delete(
       { name, sync: options.sync ?? false },
@@ -110,11 +116,13 @@ export class Images {
    * the content store under one lease, and creates an image per name it carries. Returns them.
    */
   async import(source: string | Readable, options: ImportOptions = {}): Promise<Image[]> {
+    options = checkCallOptions(options);
     return importImages(this.#ctx, this, source, options);
   }
 
   /** Writes the named images as an OCI layout tar (with a Docker `manifest.json`) to `destination`. */
   async export(names: string | string[], destination: Writable, options: ExportOptions = {}): Promise<void> {
+    options = checkCallOptions(options);
     const list = typeof names === "string" ? [names] : names;
     const images = await Promise.all(list.map((n) => this.get(n, options)));
     await exportImages(this.#ctx, images, destination, options);
@@ -125,6 +133,7 @@ export class Images {
    * (label `containerd.io/checkpoint=true`). Without CRIU on the host, containerd's typed error.
    */
   async checkpoint(containerId: string, options: CheckpointOptions = {}): Promise<Image> {
+    options = checkCallOptions(options);
     return checkpointTask(this.#ctx, this, containerId, options);
   }
 
@@ -133,6 +142,7 @@ export class Images {
    * `unpack: false`. Returns the image record.
    */
   async pull(reference: string, options: PullOptions = {}): Promise<Image> {
+    options = checkCallOptions(options);
     return pullImage(this.#ctx, this, reference, options);
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type CallOptions, rawOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import type { ImagesContext } from "./context.js";
 import { Label } from "./labels.js";
@@ -50,6 +50,7 @@ export class Leases {
 
   /** Creates a lease (one RPC). */
   async create(options: CreateLeaseOptions = {}): Promise<LeaseInfo> {
+    options = checkCallOptions(options);
     const labels = { ...options.labels };
     if (options.expiresIn !== undefined) {
       if (!Number.isFinite(options.expiresIn) || options.expiresIn <= 0) {
@@ -69,6 +70,7 @@ export class Leases {
 
   /** Deletes a lease (one RPC); with `sync`, after GC has removed what only it held. */
   async delete(id: string, options: DeleteLeaseOptions = {}): Promise<void> {
+    options = checkCallOptions(options);
     await this.#ctx.services.leases.delete(
       { id, sync: options.sync ?? false },
       rawOptions(options, this.#ctx.namespace),
@@ -77,6 +79,7 @@ export class Leases {
 
   /** Leases, optionally filtered (`id==…`, `labels."k"==v`). */
   async list(options: CallOptions & { filters?: string[] } = {}): Promise<LeaseInfo[]> {
+    options = checkCallOptions(options);
     const res = await this.#ctx.services.leases.list(
       { filters: options.filters ?? [] },
       rawOptions(options, this.#ctx.namespace),
@@ -86,6 +89,7 @@ export class Leases {
 
   /** What a lease holds (one RPC). */
   async resources(id: string, options?: CallOptions): Promise<LeaseResource[]> {
+    options = checkCallOptions(options);
     const res = await this.#ctx.services.leases.listResources(
       { id },
       rawOptions(options, this.#ctx.namespace),
@@ -95,11 +99,13 @@ export class Leases {
 
   /** Adds a resource to a lease (one RPC). */
   async addResource(id: string, resource: LeaseResource, options?: CallOptions): Promise<void> {
+    options = checkCallOptions(options);
     await this.#ctx.services.leases.addResource({ id, resource }, rawOptions(options, this.#ctx.namespace));
   }
 
   /** Removes a resource from a lease (one RPC). */
   async deleteResource(id: string, resource: LeaseResource, options?: CallOptions): Promise<void> {
+    options = checkCallOptions(options);
     await this.#ctx.services.leases.deleteResource(
       { id, resource },
       rawOptions(options, this.#ctx.namespace),
@@ -120,6 +126,7 @@ export class Leases {
    * `withLease` it reuses that lease instead.
    */
   async withLease<T>(fn: (lease: string) => Promise<T>, options: WithLeaseOptions = {}): Promise<T> {
+    options = checkCallOptions(options);
     const outer = currentLease();
     if (outer !== undefined) return fn(outer);
     const lease = await this.create({ expiresIn: 24 * 3600_000, ...options });

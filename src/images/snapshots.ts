@@ -1,4 +1,4 @@
-import { type CallOptions, rawOptions, streamOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../call-options.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import {
   Kind,
@@ -57,6 +57,7 @@ export class Snapshotter {
 
   /** Creates a writable snapshot `key` on top of `parent` (a committed name or ""), and returns its mounts. */
   async prepare(key: string, parent = "", options: SnapshotOptions = {}): Promise<RootfsMount[]> {
+    options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.prepare(
       { snapshotter: this.name, key, parent, labels: { ...options.labels } },
@@ -67,6 +68,7 @@ export class Snapshotter {
 
   /** Creates a read-only view `key` of `parent`, and returns its mounts. */
   async view(key: string, parent = "", options: SnapshotOptions = {}): Promise<RootfsMount[]> {
+    options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.view(
       { snapshotter: this.name, key, parent, labels: { ...options.labels } },
@@ -77,6 +79,7 @@ export class Snapshotter {
 
   /** The mounts of an active snapshot or view. */
   async mounts(key: string, options?: CallOptions): Promise<RootfsMount[]> {
+    options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.mounts(
       { snapshotter: this.name, key },
@@ -87,6 +90,7 @@ export class Snapshotter {
 
   /** Commits active snapshot `key` as `name` (only Commit's labels are kept). */
   async commit(name: string, key: string, options: SnapshotOptions = {}): Promise<void> {
+    options = checkCallOptions(options);
     assertKey(name, "name");
     assertKey(key);
     await this.#ctx.services.snapshots.commit(
@@ -97,6 +101,7 @@ export class Snapshotter {
 
   /** Removes a snapshot; FailedPreconditionError while it has children. */
   async remove(key: string, options?: CallOptions): Promise<void> {
+    options = checkCallOptions(options);
     assertKey(key);
     await this.#ctx.services.snapshots.remove(
       { snapshotter: this.name, key },
@@ -106,6 +111,7 @@ export class Snapshotter {
 
   /** A snapshot's record; NotFoundError when missing. */
   async stat(key: string, options?: CallOptions): Promise<SnapshotInfo> {
+    options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.stat(
       { snapshotter: this.name, key },
@@ -116,6 +122,7 @@ export class Snapshotter {
 
   /** Sets the given labels on a snapshot (empty value removes one), leaving the others. */
   async setLabels(key: string, labels: Record<string, string>, options?: CallOptions): Promise<SnapshotInfo> {
+    options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.update(
       {
@@ -130,6 +137,7 @@ export class Snapshotter {
 
   /** Snapshots, optionally filtered (`parent==…`, `kind==committed`, `labels."k"`); OR'd. */
   async list(options: CallOptions & { filters?: string[] } = {}): Promise<SnapshotInfo[]> {
+    options = checkCallOptions(options);
     const out: SnapshotInfo[] = [];
     const stream = this.#ctx.services.snapshots.list(
       { snapshotter: this.name, filters: options.filters ?? [] },
@@ -141,6 +149,7 @@ export class Snapshotter {
 
   /** Disk used by a snapshot's own layer. */
   async usage(key: string, options?: CallOptions): Promise<SnapshotUsage> {
+    options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.usage(
       { snapshotter: this.name, key },
