@@ -45,7 +45,11 @@ const stop = new AbortController();
 process.once("SIGINT", () => stop.abort());
 const log = (async () => {
   try {
-    for await (const ev of client.events.subscribe({ signal: stop.signal })) console.log(describe(ev));
+    for await (const ev of client.events.subscribe({ signal: stop.signal })) {
+      console.log(describe(ev));
+      // The workload's last event: the log is complete.
+      if (daemon && ev.topic === "/containers/delete" && ev.event.id === "demo") return;
+    }
   } catch (err) {
     if (!stop.signal.aborted) throw err;
   }
@@ -66,6 +70,5 @@ if (daemon) {
   await task.delete();
   await container.delete();
   console.log(`-- task exited with ${status.exitCode}`);
-  stop.abort();
 }
 await log;
