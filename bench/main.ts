@@ -3,7 +3,8 @@
 //   npm run bench [-- lifecycle exec stdout rss]      (no names: all of them)
 // Sizes: BENCH_ROUNDS (5), BENCH_N (20 sequential lifecycles), BENCH_CONC_N (40) at BENCH_CONCURRENCY
 // (8), BENCH_EXEC_N (30), BENCH_STDOUT_MIB (1024), BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
-// BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only).
+// BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only), BENCH_LATENCY_LIVE (1000),
+// BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims).
 import { availableParallelism } from "node:os";
 import {
   type Bench,
@@ -18,6 +19,7 @@ import {
   type Workload,
 } from "./common.js";
 import { execWorkload } from "./exec.js";
+import { exitLatencyWorkload } from "./exit-latency.js";
 import { lifecycleWorkload } from "./lifecycle.js";
 import { rssWorkload } from "./rss.js";
 import { stdoutWorkload } from "./stdout.js";
@@ -119,6 +121,16 @@ emit({
 });
 for (const workload of workloads) {
   if (selected(workload.name)) await runWorkload(bench, workload);
+}
+if (selected("exit-latency")) {
+  const latency = {
+    live: envInt("BENCH_LATENCY_LIVE", 1000),
+    sequential: envInt("BENCH_LATENCY_SEQUENTIAL", 100),
+    burst: envInt("BENCH_LATENCY_BURST", 100),
+    groups: Math.max(1, envInt("BENCH_LATENCY_GROUPS", 10)),
+  };
+  note(`exit-latency ${JSON.stringify(latency)}`);
+  await exitLatencyWorkload(bench, latency);
 }
 if (selected("rss")) {
   note(`rss ${JSON.stringify(rss)}`);

@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import createDebug from "debug";
 import { UnavailableError } from "../errors/index.js";
 import type { Envelope } from "../gen/github.com/containerd/containerd/api/services/events/v1/events.js";
@@ -46,6 +46,8 @@ export class EventHub extends EventEmitter<ClientEvents> {
 
   constructor(services: RawServices) {
     super();
+    // Every handle holding FIFOs listens for the close; thousands are expected, not a leak.
+    setMaxListeners(0, this.#closed.signal);
     this.#services = services;
     this.#stream = new EventStream(services, {
       route: (envelope: Envelope) => this.#router.route(envelope),

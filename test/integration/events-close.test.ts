@@ -3,6 +3,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
+import { Client, DeadlineExceededError } from "../../src/index.js";
 import { useDaemon } from "../fixtures.js";
 
 /** A child running test/children/close-child.ts against the test's daemon. */
@@ -48,6 +49,30 @@ function child(address: string, fifoDir: string, mode: "opening" | "waiting") {
 
 describe("client.close() at any moment lets Node exit", () => {
   const d = useDaemon();
+
+  test("waiting for the stream honours timeout: container.task({ timeout }) against a frozen daemon", async () => {
+    const made = await d.client.containers.create(`frozen-${process.pid}`, {
+      rootfs: await d.ctr.rootfs(),
+      args: ["/bin/true"],
+    });
+    // A second client whose event stream has never opened; list() does not open it.
+    const fresh = await Client.connect({
+      address: d.ctr.address,
+      namespace: d.client.namespace,
+      fifoDir: d.ctr.fifoDir,
+    });
+    const [container] = await fresh.containers.list({ filters: [`id==${made.id}`] });
+    assert.ok(container);
+    const pid = d.ctr.pid as number;
+    process.kill(pid, "SIGSTOP");
+    try {
+      await assert.rejects(container.task({ timeout: 200 }), DeadlineExceededError);
+    } finally {
+      process.kill(pid, "SIGCONT");
+      await fresh.close();
+    }
+    await made.delete();
+  });
 
   test("close() while the stream is opening against a daemon frozen with SIGSTOP", async () => {
     const c = child(d.ctr.address, d.ctr.fifoDir, "opening");

@@ -180,6 +180,44 @@ describe("events", () => {
     await c.delete();
   });
 
+  test("a stream switch for a new namespace loses no exit and repeats none", async () => {
+    const n = 20;
+    const containers = await Promise.all(
+      Array.from({ length: n }, () =>
+        d.client.containers.create(uniqueId("sw"), { rootfs: d.rootfs, args: ["/bin/sleep", "1000"] }),
+      ),
+    );
+    const tasks = await Promise.all(containers.map((c) => c.newTask()));
+    await Promise.all(tasks.map((t) => t.start()));
+    const exits = tasks.map(() => 0);
+    tasks.forEach((t, i) => {
+      t.on("exit", () => {
+        exits[i] = (exits[i] ?? 0) + 1;
+      });
+    });
+    // Kill them while a new namespace's first task makes the hub open a wider stream.
+    const other = d.client.withNamespace(uniqueId("switch"));
+    const oc = await other.containers.create(uniqueId(), { rootfs: d.rootfs, args: ["/bin/true"] });
+    const otherTask = await oc.newTask();
+    const kills = tasks.map((t) => t.kill("SIGKILL"));
+    await otherTask.start();
+    await Promise.all(kills);
+    const codes = await Promise.all(tasks.map(async (t) => (await t.wait()).exitCode));
+    assert.deepEqual(
+      codes,
+      tasks.map(() => 137),
+    );
+    await otherTask.wait();
+    assert.deepEqual(
+      exits,
+      tasks.map(() => 1),
+    );
+    await otherTask.delete();
+    await oc.delete();
+    await Promise.all(tasks.map((t) => t.delete()));
+    await Promise.all(containers.map((c) => c.delete()));
+  });
+
   test("100 containers started together: every wait() resolves with the right code over one stream", async () => {
     const n = 100;
     const containers = await Promise.all(
