@@ -1,7 +1,7 @@
 import type { EventHub } from "./events/hub.js";
 import type { RawServices } from "./rpc/services.js";
 
-/** @internal What the handles of one namespace view share: stubs, the event hub, and defaults. */
+/** What the handles of one namespace view share: stubs, the event hub, and defaults. */
 export interface HandleContext {
   readonly services: RawServices;
   readonly hub: EventHub;

@@ -2,7 +2,6 @@
  * `task.loadProcess`: a handle for an exec that already exists, made by this client before a
  * restart or by another client, as the Go client's `task.LoadProcess`.
  *
- * @internal
  * @module
  */
 import { type CallOptions, rawOptions } from "./call-options.js";

@@ -4,7 +4,6 @@
  * namespace per connection (the first create that needs them) and kept: relabelling a namespace
  * takes effect for new connections.
  *
- * @internal
  * @module
  */
 import { abortable } from "abort-controller-x";

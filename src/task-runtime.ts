@@ -2,7 +2,6 @@
  * Per-task runtime choices (`newTask({ runtimePath, runtimeOptions })`): checked before any RPC and
  * encoded for Tasks.Create, as the Go client's `WithRuntimePath` and task-level runc options.
  *
- * @internal
  * @module
  */
 import { isAbsolute } from "node:path";

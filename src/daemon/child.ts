@@ -11,7 +11,7 @@ export interface DaemonExit {
   error?: Error;
 }
 
-/** @internal Describes an exit for messages: "exited with code 1", "was killed by SIGKILL". */
+/** Describes an exit for messages: "exited with code 1", "was killed by SIGKILL". */
 export function describeExit(exit: DaemonExit): string {
   if (exit.error) return `could not be started: ${exit.error.message}`;
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;

@@ -24,6 +24,7 @@ export interface TlsGateway extends AsyncDisposable {
   /** `tcp://host:port`, as `Client.connect({ address, tls })` takes it. */
   readonly address: string;
   readonly port: number;
+  /** Stops listening and ends every connection through the gateway. */
   close(): Promise<void>;
 }
 

@@ -34,7 +34,7 @@ export interface ClientEvents {
 }
 
 /**
- * @internal One Events.Subscribe stream per client, shared by its namespace views: the
+ * One Events.Subscribe stream per client, shared by its namespace views: the
  * {@link EventStream} keeps it live, the {@link Router} routes its events to handles, and
  * {@link reconcile} catches up after an outage.
  */

@@ -1,6 +1,6 @@
 import type { ExitStatus } from "./event.js";
 
-/** @internal An exit as the hub routes it. */
+/** An exit as the hub routes it. */
 export interface RoutedExit {
   pid: number;
   exitStatus: number;
@@ -8,7 +8,7 @@ export interface RoutedExit {
 }
 
 /**
- * @internal What the hub knows of one process (namespace, container, exec id, pid): its exit,
+ * What the hub knows of one process (namespace, container, exec id, pid): its exit,
  * settled exactly once. Every handle of the same process shares the record, so reloading a
  * running task does not add entries.
  */

@@ -8,10 +8,10 @@ import { ProcessRecord } from "./process-record.js";
 
 const debug = createDebug("containerd-sdk:events");
 
-/** @internal Whether a container has a task, as far as this client has seen. */
+/** Whether a container has a task, as far as this client has seen. */
 export type TaskPresence = "none" | "present" | "unknown";
 
-/** @internal Receives the events of one container (task events and `/containers/delete`). */
+/** Receives the events of one container (task events and `/containers/delete`). */
 export type ContainerListener = (event: ContainerdEvent) => void;
 
 /** How long an exec may still report its exit after its task was deleted (exits are forwarded by the shim). */

@@ -1,6 +1,6 @@
 import type { RawServices } from "../rpc/services.js";
 
-/** @internal What the image-related handles of one namespace view share. */
+/** What the image-related handles of one namespace view share. */
 export interface ImagesContext {
   readonly services: RawServices;
   readonly namespace: string;

@@ -28,7 +28,7 @@ export {
   Leases,
   type WithLeaseOptions,
 } from "./leases.js";
-export type { ImageConfig, ImageRuntimeConfig, ResolvedManifest } from "./manifest.js";
+export type { ImageConfig, ImageRuntimeConfig, ManifestJson, ResolvedManifest } from "./manifest.js";
 export { hostPlatform } from "./platform.js";
 export type { RegistryAuth } from "./pull/auth.js";
 export type { PullOptions, PullProgress } from "./pull/pull.js";

@@ -30,7 +30,7 @@ export interface ImageConfig {
   history?: unknown[];
 }
 
-/** An OCI or Docker image manifest. @internal */
+/** An OCI or Docker image manifest. */
 export interface ManifestJson {
   schemaVersion: number;
   mediaType?: string;
@@ -39,7 +39,7 @@ export interface ManifestJson {
   annotations?: Record<string, string>;
 }
 
-/** An OCI index or Docker manifest list. @internal */
+/** An OCI index or Docker manifest list. */
 export interface IndexJson {
   schemaVersion: number;
   mediaType?: string;
@@ -47,7 +47,7 @@ export interface IndexJson {
   annotations?: Record<string, string>;
 }
 
-/** The platform-specific part of an image. @internal */
+/** The platform-specific part of an image. */
 export interface ResolvedManifest {
   descriptor: Descriptor;
   manifest: ManifestJson;

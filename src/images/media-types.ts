@@ -1,4 +1,4 @@
-/** OCI and Docker media types that containerd 1.6 knows (images/mediatypes.go). @internal */
+/** OCI and Docker media types that containerd 1.6 knows (images/mediatypes.go). */
 export const MediaType = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
   ociManifest: "application/vnd.oci.image.manifest.v1+json",

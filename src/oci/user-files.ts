@@ -3,7 +3,6 @@
  * `libcontainer/user` parses them and containerd's `fs.RootPath` finds them: symlinks are
  * followed inside the rootfs, never out of it.
  *
- * @internal
  * @module
  */
 import { lstat, readFile, readlink } from "node:fs/promises";

@@ -2,7 +2,6 @@
  * The `user` option of containers.create and task.exec, resolved against the container's rootfs
  * before the pure spec builders see it.
  *
- * @internal
  * @module
  */
 import { isAbsolute } from "node:path";

@@ -3,7 +3,6 @@
  * whose message starts with the field path, so callers see which option was wrong
  * before any RPC is made.
  *
- * @internal
  * @module
  */
 import { InvalidArgumentError } from "../errors/index.js";

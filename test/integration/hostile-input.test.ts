@@ -9,12 +9,12 @@ import { Client, type Container, ContainerdError, Process, Task } from "../../sr
 import { uniqueId, useDaemon } from "../fixtures.js";
 
 const RUNS = 60;
-const HANG_MS = 15_000;
+const HANG_MS = 60_000;
 
 /** Arguments a careless or hostile caller might pass: wrong types, odd strings, huge numbers, cycles. */
 const hostile = fc.oneof(
   fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withTypedArray: true }),
-  fc.constantFrom(null, undefined, "", "a/b", "../..", "-1", "SIGNOPE", "\0", "x".repeat(100_000)),
+  fc.constantFrom(null, undefined, "", "a/b", "../..", "-1", "SIGNOPE", "\0", "x".repeat(20_000)),
   fc.constantFrom(Number.NaN, -1, 0, 1.5, 2 ** 53, Number.POSITIVE_INFINITY, -0),
   fc.record(
     {
