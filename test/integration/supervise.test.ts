@@ -70,7 +70,7 @@ describe("superviseContainerd", () => {
     await teardown(layout, NAMESPACE);
   });
 
-  test("containerd killed five times under a running client is restarted each time, with capped backoff, and stop() leaves no timer", async () => {
+  test("containerd killed five times under a running client is restarted each time, with capped backoff; a wait pending throughout resolves with the real exit code; stop() leaves no timer", async () => {
     const baseline = timers();
     const spec = await daemonSpec(layout);
     const supervisor = await superviseContainerd({ ...spec, restart: { initialDelay: 50, maxDelay: 200 } });
@@ -87,6 +87,8 @@ describe("superviseContainerd", () => {
     const container = await client.containers.create(uniqueId(), { rootfs, args: ["/bin/sleep", "600"] });
     const task = await container.newTask();
     await task.start();
+    // Pending across all five restarts: the client's event stream reconnects and reconciles.
+    const waiting = task.wait();
     try {
       for (let round = 1; round <= 5; round++) {
         const killed = supervisor.pid;
@@ -112,6 +114,10 @@ describe("superviseContainerd", () => {
         exits.map((e) => [e.signal, e.expected]),
         Array(5).fill(["SIGKILL", false]),
       );
+      await task.kill("SIGKILL");
+      assert.equal((await waiting).exitCode, 137);
+      assert.equal((await task.delete()).exitCode, 137);
+      await container.delete();
     } finally {
       await task.kill("SIGKILL").catch(() => undefined);
       await client.close();
