@@ -6,6 +6,10 @@ import type { ExitStatus } from "./events/event.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { HandleContext } from "./handle-context.js";
 import { assertIdentifier } from "./identifiers.js";
+import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
+import type { Image } from "./images/image.js";
+import { Images } from "./images/images.js";
+import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
 import { type LoadProcessOptions, loadProcess } from "./load-process.js";
 import { type TaskMetrics, toTaskMetrics } from "./metrics.js";
@@ -29,6 +33,8 @@ import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl
 export interface NewTaskOptions extends StdioSpec, CallOptions, TaskRuntimeOptions {
   /** Mounts that make up the root filesystem; default: those given at create, if any. */
   rootfs?: RootfsMount[];
+  /** Restore the task from a checkpoint image (from `task.checkpoint()`) or its name; needs CRIU. */
+  checkpoint?: Image | string;
 }
 
 /** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
@@ -89,6 +95,11 @@ export class Task extends ProcessHandle {
       );
     }
     const runtime = taskRuntimeFields(options);
+    // Read before any FIFO exists, so a missing checkpoint leaves nothing behind.
+    const checkpoint =
+      options.checkpoint === undefined
+        ? undefined
+        : await checkpointDescriptor(ctx, options.checkpoint, options);
     const io = await openStdio({
       ...options,
       terminal,
@@ -105,7 +116,7 @@ export class Task extends ProcessHandle {
           containerId: info.id,
           rootfs,
           ...io.config,
-          checkpoint: undefined,
+          checkpoint,
           options: runtime.options,
           runtimePath: runtime.runtimePath,
         },
@@ -164,6 +175,14 @@ export class Task extends ProcessHandle {
       { containerId: this.id, resources, annotations },
       rawOptions(options, this.namespace),
     );
+  }
+
+  /**
+   * Checkpoints the running task with CRIU and stores it as an image (`newTask({ checkpoint })`
+   * restores it); with `exit`, the task stops afterwards. Needs CRIU on the daemon's host.
+   */
+  async checkpoint(options?: CheckpointOptions): Promise<Image> {
+    return checkpointTask(this.ctx, new Images(this.ctx), this.id, checkCallOptions(options));
   }
 
   /**
