@@ -1,6 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
+import { checkStringRecord } from "../oci/validate.js";
 import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
 import { type Descriptor, isDigest, toWireDescriptor } from "./descriptor.js";
@@ -47,15 +48,7 @@ export class Images {
     assertName(name);
     assertTarget(target);
     const res = await this.#ctx.services.images.create(
-      {
-        image: {
-          name,
-          labels: { ...options.labels },
-          target: toWireDescriptor(target),
-          createdAt: undefined,
-          updatedAt: undefined,
-        },
-      },
+      { image: imageRecord(name, target, options.labels) },
       rawOptions(options, this.#ctx.namespace),
     );
     return new Image(this.#ctx, toImageInfo(res.image));
@@ -75,16 +68,7 @@ export class Images {
     const mask = options.labels ? ["target", "labels"] : ["target"];
     try {
       const res = await this.#ctx.services.images.update(
-        {
-          image: {
-            name,
-            labels: { ...options.labels },
-            target: toWireDescriptor(target),
-            createdAt: undefined,
-            updatedAt: undefined,
-          },
-          updateMask: mask,
-        },
+        { image: imageRecord(name, target, options.labels), updateMask: mask },
         rawOptions(options, this.#ctx.namespace),
       );
       return new Image(this.#ctx, toImageInfo(res.image));
@@ -161,4 +145,15 @@ function assertTarget(target: Descriptor): void {
   }
   if (!target.mediaType) throw new InvalidArgumentError("target.mediaType: required", { field: "target" });
   if (!(target.size > 0)) throw new InvalidArgumentError("target.size: must be > 0", { field: "target" });
+}
+
+/** The wire record for an image; labels are checked here, before any RPC. */
+function imageRecord(name: string, target: Descriptor, labels: Record<string, string> | undefined) {
+  return {
+    name,
+    labels: checkStringRecord("labels", labels ?? {}),
+    target: toWireDescriptor(target),
+    createdAt: undefined,
+    updatedAt: undefined,
+  };
 }

@@ -99,16 +99,7 @@ export async function resolveManifest(
       descriptor.mediaType,
       `index ${descriptor.digest}`,
     );
-    const chosen = selectManifest(index.manifests ?? [], platform);
-    if (!chosen) {
-      const have = (index.manifests ?? [])
-        .map((m) => (m.platform ? formatPlatform(m.platform) : "?"))
-        .join(", ");
-      throw new NotFoundError(
-        `${where}: no manifest for platform ${formatPlatform(platform)} (index has ${have})`,
-      );
-    }
-    descriptor = chosen;
+    descriptor = chooseManifest(index, platform, where);
   }
   if (!isManifestType(descriptor.mediaType)) {
     throw new InvalidArgumentError(`${where}: unsupported manifest media type "${descriptor.mediaType}"`);
@@ -152,3 +143,13 @@ export function childLabels(body: ManifestJson | IndexJson): Record<string, stri
 
 /** @internal */
 export { MediaType };
+
+/** @internal The index entry for `platform`; NotFoundError listing the platforms the index has. */
+export function chooseManifest(index: IndexJson, platform: Platform, where: string): Descriptor {
+  const chosen = selectManifest(index.manifests ?? [], platform);
+  if (chosen) return chosen;
+  const have = (index.manifests ?? []).map((m) => (m.platform ? formatPlatform(m.platform) : "?")).join(", ");
+  throw new NotFoundError(
+    `${where}: no manifest for platform ${formatPlatform(platform)} (index has ${have})`,
+  );
+}

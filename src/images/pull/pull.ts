@@ -21,13 +21,14 @@ import { Leases } from "../leases.js";
 import {
   checkManifestBody,
   childLabels,
+  chooseManifest,
   type ImageConfig,
   type IndexJson,
   type ManifestJson,
   parseJson,
 } from "../manifest.js";
 import { isIndexType, isManifestType, MediaType } from "../media-types.js";
-import { formatPlatform, hostPlatform, selectManifest } from "../platform.js";
+import { formatPlatform, hostPlatform } from "../platform.js";
 import { parseReference } from "../reference.js";
 import { DEFAULT_SNAPSHOTTER } from "../snapshots.js";
 import { unpack } from "../unpack.js";
@@ -137,16 +138,7 @@ export async function pullImage(
     };
     if (isIndexType(target.mediaType)) {
       const index = await fetchManifest(target, "index");
-      const chosen = selectManifest(index.manifests ?? [], platform);
-      if (!chosen) {
-        const have = (index.manifests ?? [])
-          .map((m) => (m.platform ? formatPlatform(m.platform) : "?"))
-          .join(", ");
-        throw new NotFoundError(
-          `${where}: no manifest for platform ${formatPlatform(platform)} (index has ${have})`,
-        );
-      }
-      manifestDesc = chosen;
+      manifestDesc = chooseManifest(index, platform, where);
     }
     if (!isManifestType(manifestDesc.mediaType)) {
       throw new InvalidArgumentError(`${where}: unsupported manifest media type "${manifestDesc.mediaType}"`);
