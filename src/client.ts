@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { type CallOptions, checkCallOptions, optionsObject, rawOptions } from "./call-options.js";
 import { Containers, type CreateContainerOptions } from "./containers.js";
-import { InvalidArgumentError, UnavailableError } from "./errors/index.js";
+import { UnavailableError } from "./errors/index.js";
 import { Events } from "./events/events.js";
 import type { ClientEvents } from "./events/hub.js";
 import { HealthCheckResponse_ServingStatus } from "./gen/grpc/health/v1/health.js";
@@ -13,6 +13,7 @@ import { Leases, type WithLeaseOptions } from "./images/leases.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./images/snapshots.js";
 import { Introspection } from "./introspection.js";
 import { Namespaces } from "./namespaces.js";
+import { invalid } from "./oci/validate.js";
 import { Connection } from "./rpc/connection.js";
 import type { RawServices } from "./rpc/services.js";
 import type { TlsOptions } from "./rpc/tls.js";
@@ -117,8 +118,8 @@ export class Client implements AsyncDisposable {
     assertIdentifier(namespace, "namespace");
     const timeout = options.timeout ?? DEFAULT_CONNECT_TIMEOUT;
     const fifoDir = options.fifoDir ?? DEFAULT_FIFO_DIR;
-    if (!isAbsolute(fifoDir)) {
-      throw new InvalidArgumentError(`fifoDir: "${fifoDir}" must be an absolute path`, { field: "fifoDir" });
+    if (typeof fifoDir !== "string" || !isAbsolute(fifoDir)) {
+      throw invalid("fifoDir", fifoDir, "must be an absolute path");
     }
     const connection = new Connection(options.address, options.tls);
     const client = new Client(connection, namespace, fifoDir);

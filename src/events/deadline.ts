@@ -1,4 +1,5 @@
-import { DeadlineExceededError, InvalidArgumentError } from "../errors/index.js";
+import { DeadlineExceededError } from "../errors/index.js";
+import { invalid } from "../oci/validate.js";
 
 /**
  * @internal Runs `fn` with a signal that aborts when `signal` does or after `timeout` ms; a
@@ -12,9 +13,7 @@ export async function withDeadline<T>(
   const timeout = options?.timeout;
   if (timeout === undefined) return fn(options?.signal);
   if (!(Number.isFinite(timeout) && timeout >= 0)) {
-    throw new InvalidArgumentError(`timeout: ${timeout} must be a finite number of milliseconds >= 0`, {
-      field: "timeout",
-    });
+    throw invalid("timeout", timeout, "must be a finite number of milliseconds >= 0");
   }
   const controller = new AbortController();
   const outer = options?.signal;

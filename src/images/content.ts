@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Long from "long";
 import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../call-options.js";
-import { InvalidArgumentError } from "../errors/index.js";
 import type { Info as WireInfo } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
+import { invalid } from "../oci/validate.js";
 import { ContentWriter } from "./content-writer.js";
 import type { ImagesContext } from "./context.js";
 import { isDigest, toNumber } from "./descriptor.js";
@@ -118,10 +118,10 @@ export class Content {
     const offset = options.offset ?? 0;
     const size = options.size ?? 0;
     if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new InvalidArgumentError(`offset: ${offset} must be a non-negative integer`, { field: "offset" });
+      throw invalid("offset", offset, "must be a non-negative integer");
     }
     if (!Number.isSafeInteger(size) || size < 0) {
-      throw new InvalidArgumentError(`size: ${size} must be a non-negative integer`, { field: "size" });
+      throw invalid("size", size, "must be a non-negative integer");
     }
     const stream = this.#ctx.services.content.read(
       { digest, offset: Long.fromNumber(offset), size: Long.fromNumber(size) },
@@ -154,9 +154,7 @@ export class Content {
   ): Promise<{ digest: string; size: number }> {
     if (options.expected !== undefined) assertDigest(options.expected, "expected");
     if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) {
-      throw new InvalidArgumentError(`size: ${options.size} must be a non-negative integer`, {
-        field: "size",
-      });
+      throw invalid("size", options.size, "must be a non-negative integer");
     }
     const ref =
       options.ref ?? `write-${options.expected ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
@@ -236,6 +234,6 @@ function toInfo(info: WireInfo | undefined): ContentInfo {
 /** @internal */
 export function assertDigest(value: unknown, field: string): asserts value is string {
   if (!isDigest(value)) {
-    throw new InvalidArgumentError(`${field}: "${String(value)}" is not a sha256 digest`, { field });
+    throw invalid(field, value, "is not a sha256 digest");
   }
 }

@@ -1,9 +1,10 @@
 import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
+import { checkStringRecord } from "../oci/validate.js";
 import { chainIds } from "./chain-id.js";
 import type { ImagesContext } from "./context.js";
-import { type Descriptor, fromWireDescriptor, type Platform } from "./descriptor.js";
+import { type Descriptor, fromWireDescriptor, type Platform, toWireDescriptor } from "./descriptor.js";
 import { type ImageConfig, type ResolvedManifest, resolveManifest } from "./manifest.js";
 import { hostPlatform } from "./platform.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./snapshots.js";
@@ -116,9 +117,17 @@ export class Image implements AsyncDisposable {
   /** Sets the given labels (an empty value removes one), leaving the others; returns the labels after. */
   async setLabels(labels: Record<string, string>, options?: CallOptions): Promise<Record<string, string>> {
     options = checkCallOptions(options);
+    labels = checkStringRecord("labels", labels);
     const res = await this.#ctx.services.images.update(
       {
-        image: { name: this.name, labels, target: undefined, createdAt: undefined, updatedAt: undefined },
+        // The held target goes too: containerd 1.7 and 2.x crash on an update without one, whatever the mask.
+        image: {
+          name: this.name,
+          labels,
+          target: toWireDescriptor(this.target),
+          createdAt: undefined,
+          updatedAt: undefined,
+        },
         updateMask: Object.keys(labels).map((k) => `labels.${k}`),
       },
       rawOptions(options, this.#ctx.namespace),

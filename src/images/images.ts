@@ -1,7 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
-import { checkStringRecord } from "../oci/validate.js";
+import { checkStringRecord, invalid, isRecord } from "../oci/validate.js";
 import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
 import { type Descriptor, isDigest, toWireDescriptor } from "./descriptor.js";
@@ -138,10 +138,12 @@ function assertName(name: unknown): asserts name is string {
 }
 
 function assertTarget(target: Descriptor): void {
-  if (!target || !isDigest(target.digest)) {
-    throw new InvalidArgumentError(`target.digest: "${target?.digest}" is not a sha256 digest`, {
-      field: "target",
-    });
+  if (!isRecord(target) || !isDigest(target.digest)) {
+    throw invalid(
+      "target",
+      isRecord(target) ? target.digest : target,
+      "is not a descriptor with a sha256 digest",
+    );
   }
   if (!target.mediaType) throw new InvalidArgumentError("target.mediaType: required", { field: "target" });
   if (!(target.size > 0)) throw new InvalidArgumentError("target.size: must be > 0", { field: "target" });

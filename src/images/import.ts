@@ -59,6 +59,11 @@ export async function importImages(
   if (typeof source !== "string" && !(source instanceof Readable)) {
     throw new InvalidArgumentError("source: a tar file path or a Readable is required", { field: "source" });
   }
+  if (typeof source === "string" && (source === "" || source.includes("\0"))) {
+    throw new InvalidArgumentError("source: a tar file path must be non-empty and free of NUL bytes", {
+      field: "source",
+    });
+  }
   return new Leases(ctx).withLease(async () => {
     const scan = await scanTar(
       ctx,

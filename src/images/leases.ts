@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
 import { InvalidArgumentError } from "../errors/index.js";
+import { invalid } from "../oci/validate.js";
 import type { ImagesContext } from "./context.js";
 import { Label } from "./labels.js";
 import { currentLease, runInLease } from "./lease-context.js";
@@ -54,9 +55,7 @@ export class Leases {
     const labels = { ...options.labels };
     if (options.expiresIn !== undefined) {
       if (!Number.isFinite(options.expiresIn) || options.expiresIn <= 0) {
-        throw new InvalidArgumentError(`expiresIn: ${options.expiresIn} must be a positive number of ms`, {
-          field: "expiresIn",
-        });
+        throw invalid("expiresIn", options.expiresIn, "must be a positive number of ms");
       }
       labels[Label.gcExpire] = new Date(Date.now() + options.expiresIn).toISOString();
     }

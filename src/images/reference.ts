@@ -35,7 +35,12 @@ function invalid(ref: string, why: string): InvalidArgumentError {
  * beside a digest is dropped. Throws InvalidArgumentError (field `reference`) naming the problem.
  */
 export function parseReference(ref: string): ImageReference {
-  if (typeof ref !== "string" || ref === "") throw invalid(String(ref), "is empty");
+  if (typeof ref !== "string") {
+    throw new InvalidArgumentError(`reference: must be a string, not ${ref === null ? "null" : typeof ref}`, {
+      field: "reference",
+    });
+  }
+  if (ref === "") throw invalid(ref, "is empty");
   if (ref.length > 4096) throw invalid(`${ref.slice(0, 40)}…`, "is too long");
   let rest = ref;
   let digest: string | undefined;

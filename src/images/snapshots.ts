@@ -5,6 +5,7 @@ import {
   type Info as WireInfo,
 } from "../gen/github.com/containerd/containerd/api/services/snapshots/v1/snapshots.js";
 import type { Mount } from "../gen/github.com/containerd/containerd/api/types/mount.js";
+import { invalid } from "../oci/validate.js";
 import type { RootfsMount } from "../rootfs-mounts.js";
 import type { ImagesContext } from "./context.js";
 import { toNumber } from "./descriptor.js";
@@ -47,9 +48,7 @@ export class Snapshotter {
   /** @internal */
   constructor(ctx: ImagesContext, name: string) {
     if (typeof name !== "string" || name === "") {
-      throw new InvalidArgumentError(`snapshotter: "${name}" must be a non-empty name`, {
-        field: "snapshotter",
-      });
+      throw invalid("snapshotter", name, "must be a non-empty name");
     }
     this.#ctx = ctx;
     this.name = name;

@@ -4,6 +4,7 @@ import { isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { InvalidArgumentError } from "../errors/index.js";
 import { IDENTIFIER_PATTERN } from "../identifiers.js";
+import { invalid } from "../oci/validate.js";
 import { debug } from "./log.js";
 
 const execFileAsync = promisify(execFile);
@@ -65,9 +66,7 @@ export function assertFifoId(id: string): void {
  */
 export function assertFifoDir(fifoDir: string): void {
   if (typeof fifoDir !== "string" || !isAbsolute(fifoDir)) {
-    throw new InvalidArgumentError(`fifoDir must be an absolute path, got ${JSON.stringify(fifoDir)}`, {
-      field: "fifoDir",
-    });
+    throw invalid("fifoDir", fifoDir, "must be an absolute path");
   }
 }
 

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InvalidArgumentError } from "../errors/index.js";
+import { invalid } from "../oci/validate.js";
 
 /** A logging binary the shim starts for stdout and stderr (fd 3 stdout, fd 4 stderr, fd 5 ready). */
 export interface LogBinaryOption {
@@ -12,9 +13,7 @@ export interface LogBinaryOption {
 
 function assertAbsolute(path: string, field: string): void {
   if (typeof path !== "string" || !isAbsolute(path)) {
-    throw new InvalidArgumentError(`${field} must be an absolute path, got ${JSON.stringify(path)}`, {
-      field,
-    });
+    throw invalid(field, path, "must be an absolute path");
   }
 }
 

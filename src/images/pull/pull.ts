@@ -10,6 +10,7 @@ import {
   NotFoundError,
   UnavailableError,
 } from "../../errors/index.js";
+import { invalid } from "../../oci/validate.js";
 import { Content } from "../content.js";
 import { ContentWriter } from "../content-writer.js";
 import type { ImagesContext } from "../context.js";
@@ -88,9 +89,7 @@ export async function pullImage(
   const ref = parseReference(reference);
   const concurrency = options.concurrency ?? 3;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InvalidArgumentError(`concurrency: ${concurrency} must be a positive integer`, {
-      field: "concurrency",
-    });
+    throw invalid("concurrency", concurrency, "must be a positive integer");
   }
   options.signal?.throwIfAborted();
   const where = `pull ${ref.name}`;
