@@ -28,6 +28,18 @@ describe("handle events and bounded waits", () => {
     await resumed;
   });
 
+  test("an exec killed with its task gets its own exit as well as the task", async () => {
+    const { task } = await running();
+    const exec = await task.exec("outlives", { args: ["/bin/sleep", "1000"] });
+    await exec.start();
+    // Killing the init takes its pid namespace down; the shim reports both exits (containerd 1.6's
+    // shim holds the init's until the execs' are out), each routed to its own handle.
+    await task.kill("SIGKILL");
+    assert.equal((await task.wait()).exitCode, 137);
+    assert.equal((await exec.wait()).exitCode, 137);
+    await exec.delete();
+  });
+
   test("a task emits exec-started for its exec, and the exec for itself", async () => {
     const { task } = await running();
     const exec = await task.exec("e1", { args: ["/bin/true"] });
