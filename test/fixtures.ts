@@ -142,3 +142,18 @@ export async function untilFile(
   }
   throw new Error(`${path} never had what was expected; last read ${JSON.stringify(text.slice(-200))}`);
 }
+
+/**
+ * A container running `args` (default `sleep 1000`) with its started task; both are force-removed
+ * after the file's tests.
+ */
+export async function startedTask(d: Daemon, args = ["/bin/sleep", "1000"], prefix = "c") {
+  const container = await d.client.containers.create(uniqueId(prefix), { rootfs: d.rootfs, args });
+  const task = await container.newTask();
+  await task.start();
+  d.defer(async () => {
+    await task[Symbol.asyncDispose]().catch(() => {});
+    await container.delete().catch(() => {});
+  });
+  return { container, task };
+}

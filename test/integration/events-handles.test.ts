@@ -2,21 +2,12 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { describe, test } from "node:test";
 import { DeadlineExceededError } from "../../src/index.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { startedTask, uniqueId, useDaemon } from "../fixtures.js";
 
 describe("handle events and bounded waits", () => {
   const d = useDaemon();
 
-  async function running(args = ["/bin/sleep", "1000"]) {
-    const container = await d.client.containers.create(uniqueId("h"), { rootfs: d.rootfs, args });
-    const task = await container.newTask();
-    await task.start();
-    d.defer(async () => {
-      await task[Symbol.asyncDispose]().catch(() => {});
-      await container.delete().catch(() => {});
-    });
-    return { container, task };
-  }
+  const running = (args?: string[]) => startedTask(d, args, "h");
 
   test("a task emits paused and resumed", async () => {
     const { task } = await running();

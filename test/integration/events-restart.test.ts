@@ -2,21 +2,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FailedPreconditionError, NotFoundError, UnavailableError } from "../../src/index.js";
 import { nextClientEvent, parentPid } from "../events-fixtures.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { startedTask, uniqueId, useDaemon } from "../fixtures.js";
 
 describe("events across a daemon restart", () => {
   const d = useDaemon();
 
-  async function running(args = ["/bin/sleep", "1000"]) {
-    const container = await d.client.containers.create(uniqueId("rs"), { rootfs: d.rootfs, args });
-    const task = await container.newTask();
-    await task.start();
-    d.defer(async () => {
-      await task[Symbol.asyncDispose]().catch(() => {});
-      await container.delete().catch(() => {});
-    });
-    return { container, task };
-  }
+  const running = (args?: string[]) => startedTask(d, args, "rs");
 
   for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     test(`containerd restarted (${signal}): a task killed after the restart resolves wait() with 137`, async () => {
