@@ -103,7 +103,7 @@ export async function pullImage(
   const platform = options.platform ?? hostPlatform();
   const progress = options.onProgress;
 
-  return new Leases(ctx).withLease(async () => {
+  const pulled = new Leases(ctx).withLease(async () => {
     const target = await resolve(registry, ref.digest ?? ref.tag ?? "latest", options.signal);
     debug("%s resolved to %s (%s)", ref.name, target.digest, target.mediaType);
     let manifestDesc = target;
@@ -196,6 +196,14 @@ export async function pullImage(
     if (failed) throw failed.reason;
     return images.store(ref.name, target, { labels: options.labels, signal: options.signal });
   });
+  try {
+    return await pulled;
+  } catch (err) {
+    // An abort breaks the downloads in flight, and one may fail first with its own error: the
+    // caller asked for the abort, so that is what they get.
+    options.signal?.throwIfAborted();
+    throw err;
+  }
 }
 
 /** HEAD the manifest (GET when HEAD gives no digest) to learn its digest, type and size. */
