@@ -10,6 +10,9 @@ describe("scale", () => {
   test("1,000 live task handles share one stream and every wait() resolves when they are all killed at once", async () => {
     const n = 1000;
     const limit = pLimit(8);
+    // A run first, so the event stream is live before the first create: presence is recorded only
+    // for creates the stream saw whole.
+    await d.client.run({ rootfs: d.rootfs, args: ["/bin/true"] });
     const before = d.client.eventHubSize;
     const live: Array<{ container: Container; task: Task }> = await Promise.all(
       Array.from({ length: n }, (_, i) =>
