@@ -90,29 +90,13 @@ export async function resolveManifest(
   let descriptor = target;
   for (let depth = 0; isIndexType(descriptor.mediaType); depth++) {
     if (depth > 4) throw new FailedPreconditionError(`${where}: indexes nested too deep`);
-    const index = parseJson<IndexJson>(
-      await content.readAll(descriptor.digest, options),
-      `index ${descriptor.digest}`,
-    );
-    checkManifestBody(
-      index as unknown as Record<string, unknown>,
-      descriptor.mediaType,
-      `index ${descriptor.digest}`,
-    );
+    const index = await readChecked<IndexJson>(content, descriptor, "index", options);
     descriptor = chooseManifest(index, platform, where);
   }
   if (!isManifestType(descriptor.mediaType)) {
     throw new InvalidArgumentError(`${where}: unsupported manifest media type "${descriptor.mediaType}"`);
   }
-  const manifest = parseJson<ManifestJson>(
-    await content.readAll(descriptor.digest, options),
-    `manifest ${descriptor.digest}`,
-  );
-  checkManifestBody(
-    manifest as unknown as Record<string, unknown>,
-    descriptor.mediaType,
-    `manifest ${descriptor.digest}`,
-  );
+  const manifest = await readChecked<ManifestJson>(content, descriptor, "manifest", options);
   const config = parseJson<ImageConfig>(
     await content.readAll(manifest.config.digest, options),
     `config ${manifest.config.digest}`,
@@ -152,4 +136,17 @@ export function chooseManifest(index: IndexJson, platform: Platform, where: stri
   throw new NotFoundError(
     `${where}: no manifest for platform ${formatPlatform(platform)} (index has ${have})`,
   );
+}
+
+/** Reads an index or manifest blob from the content store and checks it fits its media type. */
+async function readChecked<T>(
+  content: Content,
+  descriptor: Descriptor,
+  kind: "index" | "manifest",
+  options: CallOptions | undefined,
+): Promise<T> {
+  const what = `${kind} ${descriptor.digest}`;
+  const body = parseJson<T>(await content.readAll(descriptor.digest, options), what);
+  checkManifestBody(body as unknown as Record<string, unknown>, descriptor.mediaType, what);
+  return body;
 }
