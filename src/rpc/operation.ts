@@ -1,5 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import createDebug from "debug";
 
+// Operation ids exist only for the `:rpc` log. On Node 20 the first AsyncLocalStorage.run() turns on
+// V8 promise hooks for the rest of the process (every await in the caller's code too costs about
+// twice the CPU), so nothing runs in the store unless that log is on.
+const rpcLog = createDebug("containerd-sdk:rpc");
 const current = new AsyncLocalStorage<number>();
 let nextId = 0;
 /** Last operation that touched each container, so `:events` lines can name their cause. */
@@ -13,10 +18,10 @@ export function newOperationId(): number {
 
 /**
  * @internal Runs `fn` as one operation: every RPC it makes logs the same `op=N` in
- * `containerd-sdk:rpc`. Nested operations keep the outer id.
+ * `containerd-sdk:rpc`. Nested operations keep the outer id. Without that log, just runs `fn`.
  */
 export function inOperation<T>(fn: () => Promise<T>): Promise<T> {
-  if (current.getStore() !== undefined) return fn();
+  if (!rpcLog.enabled || current.getStore() !== undefined) return fn();
   return current.run(newOperationId(), fn);
 }
 
