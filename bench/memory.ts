@@ -2,8 +2,12 @@
 // live heap per Container handle with N loaded and held, and RSS and live heap after N lifecycles
 // (with the same process doing none as the baseline). Alternating rounds on the one daemon.
 import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { build } from "esbuild";
 import { type Bench, emit, mib, note, round, type Spread, spread } from "./common.js";
 
 const run = promisify(execFile);
@@ -16,23 +20,34 @@ interface ChildLine {
   seconds?: number;
 }
 
-async function child(bench: Bench, impl: "sdk" | "go", mode: string, n: number): Promise<ChildLine> {
+/** memory-child.ts and the SDK in one CommonJS file, so the child runs on plain node. */
+async function bundle(dir: string): Promise<string> {
+  const outfile = join(dir, "memory-child.cjs");
+  await build({
+    entryPoints: [memoryChild],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    conditions: ["source"],
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+async function child(
+  bench: Bench,
+  impl: "sdk" | "go",
+  mode: string,
+  n: number,
+  sdkBundle: string,
+): Promise<ChildLine> {
   const [file, args] =
     impl === "sdk"
       ? [
           process.execPath,
-          [
-            "--expose-gc",
-            "--conditions=source",
-            "--import",
-            "tsx",
-            memoryChild,
-            bench.ctr.address,
-            bench.rootfs,
-            bench.ctr.fifoDir,
-            mode,
-            String(n),
-          ],
+          ["--expose-gc", sdkBundle, bench.ctr.address, bench.rootfs, bench.ctr.fifoDir, mode, String(n)],
         ]
       : [bench.gocmp as string, [bench.ctr.address, bench.rootfs, mode, String(n)]];
   const { stdout } = await run(file, args, { maxBuffer: 1 << 20 });
@@ -45,13 +60,26 @@ export async function memoryWorkload(
   bench: Bench,
   opts: { rounds: number; handles: number; lifecycles: number },
 ): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-memory-"));
+  try {
+    await memoryRounds(bench, opts, await bundle(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function memoryRounds(
+  bench: Bench,
+  opts: { rounds: number; handles: number; lifecycles: number },
+  sdkBundle: string,
+): Promise<void> {
   const impls = bench.gocmp ? (["sdk", "go"] as const) : (["sdk"] as const);
   const perHandle = { sdk: [] as number[], go: [] as number[] };
   for (let r = 1; r <= opts.rounds; r++) {
     for (const impl of impls) {
       note(`handles: round ${r}/${opts.rounds} ${impl}`);
       perHandle[impl].push(
-        (await child(bench, impl, "handles", opts.handles)).bytes_per_handle ?? Number.NaN,
+        (await child(bench, impl, "handles", opts.handles, sdkBundle)).bytes_per_handle ?? Number.NaN,
       );
     }
   }
@@ -78,8 +106,8 @@ export async function memoryWorkload(
   for (let r = 1; r <= opts.rounds; r++) {
     for (const impl of impls) {
       note(`rss-after: round ${r}/${opts.rounds} ${impl} (baseline, then ${opts.lifecycles} lifecycles)`);
-      const zero = await child(bench, impl, "rss", 0);
-      const full = await child(bench, impl, "rss", opts.lifecycles);
+      const zero = await child(bench, impl, "rss", 0, sdkBundle);
+      const full = await child(bench, impl, "rss", opts.lifecycles, sdkBundle);
       base[impl].rss.push(zero.rss ?? Number.NaN);
       base[impl].heap.push(zero.heap ?? Number.NaN);
       after[impl].rss.push(full.rss ?? Number.NaN);
