@@ -274,6 +274,23 @@ export function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** Median, min and max of a figure over the rounds; NaN values (not measured) are left out. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: number[], digits = 4): Spread {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN };
+  return {
+    median: round(median(finite), digits),
+    min: round(Math.min(...finite), digits),
+    max: round(Math.max(...finite), digits),
+  };
+}
+
 /** Rounds for printing: figures, not noise digits. */
 export function round(value: number, digits = 4): number {
   return Number(value.toPrecision(digits));

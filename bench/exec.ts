@@ -1,7 +1,8 @@
 // Exec: in one running `sleep` task, n times exec /bin/true (null IO), start, wait, delete —
-// gocmp's `exec` workload. Only the execs are timed, not the task around them.
+// gocmp's `exec` workload — one at a time or `concurrency` in flight. Only the execs are timed,
+// not the task around them.
 import type { Task } from "containerd-sdk";
-import { type Bench, type Measure, measureGo, measureSdk, type Workload } from "./common.js";
+import { type Bench, type Measure, measureGo, measureSdk, pool, type Workload } from "./common.js";
 
 async function withSleepingTask<T>(bench: Bench, fn: (task: Task) => Promise<T>): Promise<T> {
   const c = await bench.client.containers.create(bench.nextId("exec"), {
@@ -21,24 +22,24 @@ async function withSleepingTask<T>(bench: Bench, fn: (task: Task) => Promise<T>)
   }
 }
 
-/** Exec, start, wait, delete `n` times in turn; the SDK's budget is 3 RPCs each. */
-async function execs(task: Task, n: number): Promise<undefined> {
-  for (let i = 0; i < n; i++) {
+/** Exec, start, wait, delete `n` times, `concurrency` at a time; the SDK's budget is 3 RPCs each. */
+async function execs(task: Task, n: number, concurrency: number): Promise<undefined> {
+  await pool(n, concurrency, async (i) => {
     const p = await task.exec(`e${i}`, { args: ["/bin/true"] });
     await p.start();
     await p.wait();
     await p.delete();
-  }
+  });
   return undefined;
 }
 
-export function execWorkload(n: number): Workload {
+export function execWorkload(n: number, concurrency = 1): Workload {
   return {
-    name: "exec",
-    params: { n },
-    warmup: (bench) => withSleepingTask(bench, (task) => execs(task, 3)),
+    name: concurrency === 1 ? "exec" : `exec-c${concurrency}`,
+    params: { n, concurrency },
+    warmup: (bench) => withSleepingTask(bench, (task) => execs(task, Math.max(3, concurrency), concurrency)),
     sdk: (bench): Promise<Measure> =>
-      withSleepingTask(bench, (task) => measureSdk(bench, n, () => execs(task, n))),
-    go: (bench) => measureGo(bench, n, ["exec", n], ["exec", 0]),
+      withSleepingTask(bench, (task) => measureSdk(bench, n, () => execs(task, n, concurrency))),
+    go: (bench) => measureGo(bench, n, ["exec", n, concurrency], ["exec", 0]),
   };
 }

@@ -1,10 +1,18 @@
-// Runs every workload and prints JSON lines: one per (workload, implementation) with medians over
-// the rounds, and with $GOCMP a ratio line per workload (SDK / Go; below 1 means the SDK is faster).
-//   npm run bench [-- lifecycle exec stdout rss]      (no names: all of them)
+// Runs every workload and prints JSON lines: one per (workload, implementation) with the median,
+// min and max over the rounds (SDK and Go alternate within each round, on one daemon), and with
+// $GOCMP a ratio line per workload (SDK / Go; below 1 means the SDK is faster).
+//   npm run bench [-- lifecycle exec stdout memory rss exit-latency]   (no names: all of them)
+//   npm run bench -- explain   (or --explain; only when named): the time of one lifecycle and one
+//   exec, phase by phase, client against daemon (bench/explain.ts)
 // Sizes: BENCH_ROUNDS (5), BENCH_N (20 sequential lifecycles), BENCH_CONC_N (40) at BENCH_CONCURRENCY
-// (8), BENCH_EXEC_N (30), BENCH_STDOUT_MIB (1024), BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
+// (8), BENCH_C32_N (64 lifecycles at concurrency 32), BENCH_EXEC_N (30), BENCH_EXEC_CONC_N (40 execs,
+// 8 in flight), BENCH_STDOUT_MIB (1024), BENCH_HANDLES (1000 live Container handles),
+// BENCH_MEM_N (1000 lifecycles before RSS), BENCH_EXPLAIN_CALLS (200 RPCs per layer),
+// BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
 // BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only), BENCH_LATENCY_LIVE (1000),
 // BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims).
+// First: it wraps child_process before the SDK keeps a reference to it.
+import "./spawn-count.js";
 import { availableParallelism } from "node:os";
 import {
   type Bench,
@@ -20,7 +28,9 @@ import {
 } from "./common.js";
 import { execWorkload } from "./exec.js";
 import { exitLatencyWorkload } from "./exit-latency.js";
+import { explainWorkload } from "./explain.js";
 import { lifecycleWorkload } from "./lifecycle.js";
+import { memoryWorkload } from "./memory.js";
 import { rssWorkload } from "./rss.js";
 import { stdoutWorkload } from "./stdout.js";
 
@@ -29,7 +39,9 @@ const concurrency = envInt("BENCH_CONCURRENCY", 8);
 const workloads: Workload[] = [
   lifecycleWorkload(envInt("BENCH_N", 20), 1),
   lifecycleWorkload(envInt("BENCH_CONC_N", 40), concurrency),
+  lifecycleWorkload(envInt("BENCH_C32_N", 64), 32),
   execWorkload(envInt("BENCH_EXEC_N", 30)),
+  execWorkload(envInt("BENCH_EXEC_CONC_N", 40), 8),
   stdoutWorkload(envInt("BENCH_STDOUT_MIB", 1024)),
 ];
 const rss = {
@@ -39,10 +51,10 @@ const rss = {
   pipeEvery: envInt("BENCH_RSS_PIPE_EVERY", 2),
 };
 
-// `lifecycle` selects every lifecycle variant; no names select everything.
-const wanted = process.argv.slice(2);
+// `lifecycle` selects every lifecycle variant; no names select everything but explain.
+const wanted = process.argv.slice(2).map((w) => (w === "--explain" ? "explain" : w));
 const selected = (name: string) =>
-  wanted.length === 0 || wanted.some((w) => name === w || name.startsWith(`${w}-`));
+  (wanted.length === 0 && name !== "explain") || wanted.some((w) => name === w || name.startsWith(`${w}-`));
 
 interface Summary {
   seconds: number;
@@ -73,10 +85,20 @@ function summarize(workload: Workload, impl: "sdk" | "go", runs: Measure[]): Sum
     ...workload.params,
     rounds: runs.length,
     seconds: round(seconds),
+    seconds_min: round(Math.min(...runs.map((r) => r.seconds))),
+    seconds_max: round(Math.max(...runs.map((r) => r.seconds))),
     seconds_each: runs.map((r) => round(r.seconds)),
     ...(bytes === undefined
-      ? { ms_per_op: round((seconds * 1000) / ops) }
-      : { mib_per_s: round(mib(bytes) / seconds) }),
+      ? {
+          ms_per_op: round((seconds * 1000) / ops),
+          ms_per_op_min: round((Math.min(...runs.map((r) => r.seconds)) * 1000) / ops),
+          ms_per_op_max: round((Math.max(...runs.map((r) => r.seconds)) * 1000) / ops),
+        }
+      : {
+          mib_per_s: round(mib(bytes) / seconds),
+          mib_per_s_min: round(mib(bytes) / Math.max(...runs.map((r) => r.seconds))),
+          mib_per_s_max: round(mib(bytes) / Math.min(...runs.map((r) => r.seconds))),
+        }),
     rpcs_per_op: rpcsPerOp,
     rpcs,
     cpu_ms_per_op: round((cpu * 1000) / ops),
@@ -131,6 +153,14 @@ if (selected("exit-latency")) {
   };
   note(`exit-latency ${JSON.stringify(latency)}`);
   await exitLatencyWorkload(bench, latency);
+}
+if (selected("memory")) {
+  const memory = { rounds, handles: envInt("BENCH_HANDLES", 1000), lifecycles: envInt("BENCH_MEM_N", 1000) };
+  note(`memory ${JSON.stringify(memory)}`);
+  await memoryWorkload(bench, memory);
+}
+if (selected("explain")) {
+  await explainWorkload(bench, { rounds, rpcCalls: envInt("BENCH_EXPLAIN_CALLS", 200) });
 }
 if (selected("rss")) {
   note(`rss ${JSON.stringify(rss)}`);

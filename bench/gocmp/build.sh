@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-/tmp/containerd-sdk-gocmp/gocmp}
-if [[ -x $out && $out -nt $here/main.go ]]; then echo "$out"; exit 0; fi
+if [[ -x $out && $out -nt $here/main.go && $out -nt $here/explain.go ]]; then echo "$out"; exit 0; fi
 if ! command -v go >/dev/null || [[ ! -d /usr/share/gocode/src/github.com/containerd/containerd ]]; then
   echo "gocmp: installing golang-go and golang-github-containerd-containerd-dev from Debian's packages" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -14,6 +14,6 @@ fi
 gopath=$(mktemp -d)
 trap 'rm -rf "$gopath"' EXIT
 mkdir -p "$gopath/src/gocmp" "$(dirname "$out")"
-cp "$here/main.go" "$gopath/src/gocmp/"
+cp "$here"/*.go "$gopath/src/gocmp/"
 GOPATH=$gopath:/usr/share/gocode GO111MODULE=off GOCACHE="$(dirname "$out")/cache" go build -o "$out" gocmp
 echo "$out"

@@ -66,6 +66,8 @@ export function renderConfig(config: DaemonConfig): string {
     "[debug]",
     `  level = ${str(config.logLevel)}`,
   ];
-  if (config.metricsAddress) lines.push("", "[metrics]", `  address = ${str(config.metricsAddress)}`);
+  // The handling-time histogram lets the bench set the daemon's share of each RPC beside the client's.
+  if (config.metricsAddress)
+    lines.push("", "[metrics]", `  address = ${str(config.metricsAddress)}`, "  grpc_histogram = true");
   return `${lines.join("\n")}\n`;
 }
