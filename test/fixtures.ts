@@ -1,4 +1,6 @@
-import { chmod, mkdtemp, readFile, rm, watch } from "node:fs/promises";
+import { on } from "node:events";
+import { watch } from "node:fs";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -125,13 +127,17 @@ export async function readableScript(source: string): Promise<ReadableScript> {
 export async function untilFile(
   path: string,
   done: (text: string) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<string> {
   const read = () => readFile(path, "utf8").catch(() => "");
   const signal = AbortSignal.timeout(timeoutMs);
-  const changes = watch(dirname(path), { signal });
-  let text = await read();
+  // fs.watch watches from this line and `on` queues every change from here: fs/promises' watch
+  // would start only at the loop's first next(), missing a write that lands during the first read.
+  const watcher = watch(dirname(path));
+  const changes = on(watcher, "change", { signal });
+  let text = "";
   try {
+    text = await read();
     if (done(text)) return text;
     for await (const _ of changes) {
       text = await read();
@@ -139,6 +145,8 @@ export async function untilFile(
     }
   } catch (err) {
     if ((err as Error).name !== "AbortError") throw err;
+  } finally {
+    watcher.close();
   }
   throw new Error(`${path} never had what was expected; last read ${JSON.stringify(text.slice(-200))}`);
 }
