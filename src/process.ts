@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { abortable } from "abort-controller-x";
 import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
+import { retryWhileShimCleansUp } from "./dead-shim.js";
 import { FailedPreconditionError, isNotFound, isUnknown } from "./errors/index.js";
 import { withDeadline } from "./events/deadline.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
@@ -310,7 +311,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
     }
     let status: ExitStatus;
     try {
-      status = await this.deleteRpc(options);
+      status = await retryWhileShimCleansUp(options.signal, () => this.deleteRpc(options));
     } catch (err) {
       if (isUnknown(err) && /running process/.test((err as Error).message)) {
         // containerd says UNKNOWN here; the Go client reports this state as failed precondition.
