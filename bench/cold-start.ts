@@ -4,7 +4,7 @@
 // --null-io --rootfs` of the same rootfs on the same daemon. Wall ms from spawn to exit, plus the
 // child's CPU (its rusage, 10 ms ticks); the ratio line is script / ctr. Needs `npm run build`.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Bench, emit, median, note, round } from "./common.js";
 
@@ -70,9 +70,19 @@ function summary(samples: Sample[]): Record<string, unknown> {
   };
 }
 
+/** Whether some file under src/ changed after dist/index.js was built. */
+function distIsStale(): boolean {
+  const built = statSync(join(root, "dist/index.js")).mtimeMs;
+  return readdirSync(join(root, "src"), { recursive: true, withFileTypes: true }).some(
+    (e) => e.isFile() && statSync(join(e.parentPath, e.name)).mtimeMs > built,
+  );
+}
+
 /** Runs the cold-start cases alternately for `rounds` rounds (after one untimed round) and emits a line each. */
 export async function coldStartWorkload(bench: Bench, opts: { rounds: number }): Promise<void> {
   if (!existsSync(join(root, "dist/index.js"))) throw new Error("cold-start: run `npm run build` first");
+  if (distIsStale())
+    note("cold-start: dist/ is older than src/; these figures are of the last `npm run build`");
   const node = process.execPath;
   const { address, fifoDir } = bench.ctr;
   const cases: Record<string, () => string[]> = {
