@@ -2,7 +2,8 @@
 // modules (tsc emits the .d.ts beside it). Loading many small ESM files is most of what a script
 // pays to import the SDK. Dependencies stay external (installed and deduplicated as usual), but a
 // dependency that can be required is required: importing CommonJS from ESM makes Node lex it (and
-// every file it re-exports) for named exports, which costs more than loading it.
+// every file it re-exports) for named exports, which costs more than loading it. A dynamic import of
+// one becomes a chunk loaded on demand whose `default` is its module.exports, as in Node.
 //   node --import tsx scripts/bundle.ts
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
