@@ -75,7 +75,7 @@ export {
 export type { ProcessState, ProcessStatus } from "./process-status.js";
 export type { RootfsMount } from "./rootfs-mounts.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
-export type { NamespaceCallOptions } from "./rpc/namespace-middleware.js";
+export type { NamespaceCallOptions } from "./rpc/call-metadata.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
 export type { TlsOptions } from "./rpc/tls.js";
 export type { RunResult } from "./run-result.js";

@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import * as tar from "tar-stream";
+import type * as tar from "tar-stream";
 import type { CallOptions } from "../call-options.js";
 import { isNotFound } from "../errors/index.js";
 import { Content } from "./content.js";
@@ -81,7 +81,8 @@ export async function exportImages(
     });
   }
 
-  const pack = tar.pack();
+  // Loaded on first use (see import.ts).
+  const pack = (await import("tar-stream")).default.pack();
   const writing = pipeline(pack, destination, { signal: options.signal });
   try {
     const dir = (name: string) => addEntry(pack, { name, type: "directory", mode: 0o755, mtime: EPOCH });

@@ -4,7 +4,6 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import createDebug from "debug";
-import * as tar from "tar-stream";
 import type { CallOptions } from "../call-options.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { Content } from "./content.js";
@@ -96,7 +95,9 @@ async function scanTar(
   options: CallOptions,
 ): Promise<Scan> {
   const scan: Scan = { blobs: new Map(), links: new Map(), meta: new Map() };
-  const extract = tar.extract();
+  // Loaded on first use, so a script that never imports an image does not pay for it. `default` is
+  // tar-stream's module.exports, both in Node's import of CommonJS and in the bundle.
+  const extract = (await import("tar-stream")).default.extract();
   let current = "";
   const feeding = pipeline(input, extract, { signal: options.signal }).catch((err: unknown) => {
     extract.destroy(err as Error);

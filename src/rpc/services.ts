@@ -1,5 +1,5 @@
 import { type CallOptions, type Channel, type Client, createClientFactory } from "nice-grpc";
-import { type DeadlineOptions, deadlineMiddleware } from "nice-grpc-client-middleware-deadline";
+import type { DeadlineOptions } from "nice-grpc-client-middleware-deadline";
 import { ContainersDefinition } from "../gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import { ContentDefinition } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
 import { DiffDefinition } from "../gen/github.com/containerd/containerd/api/services/diff/v1/diff.js";
@@ -12,10 +12,8 @@ import { SnapshotsDefinition } from "../gen/github.com/containerd/containerd/api
 import { TasksDefinition } from "../gen/github.com/containerd/containerd/api/services/tasks/v1/tasks.js";
 import { VersionDefinition } from "../gen/github.com/containerd/containerd/api/services/version/v1/version.js";
 import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
-import { leaseMiddleware } from "../images/lease-context.js";
-import { errorMiddleware } from "./error-middleware.js";
-import { logMiddleware } from "./log-middleware.js";
-import { type NamespaceCallOptions, namespaceMiddleware } from "./namespace-middleware.js";
+import type { NamespaceCallOptions } from "./call-metadata.js";
+import { callMiddleware } from "./call-middleware.js";
 
 /** Options every raw call accepts: `namespace` (metadata), `deadline` (ms or Date), `signal`. */
 export type RawCallOptions = CallOptions & NamespaceCallOptions & DeadlineOptions;
@@ -44,19 +42,27 @@ export type RawServices = {
 };
 
 /**
- * @internal The service clients. Middleware order, outermost first: typed errors, logging,
- * namespace metadata, deadline (so a deadline that runs out is logged and typed too).
+ * @internal The service clients, each made on first use (a script touches three or four of the
+ * twelve), all through {@link callMiddleware}.
  */
 export function createServices(channel: Channel, address: string): RawServices {
-  const factory = createClientFactory()
-    .use(deadlineMiddleware)
-    .use(leaseMiddleware)
-    .use(namespaceMiddleware)
-    .use(logMiddleware)
-    .use(errorMiddleware(address));
-  const services: Partial<Record<keyof typeof definitions, unknown>> = {};
-  for (const [name, definition] of Object.entries(definitions)) {
-    services[name as keyof typeof definitions] = factory.create(definition, channel);
+  const factory = createClientFactory().use(callMiddleware(address));
+  const services = {} as RawServices;
+  for (const name of Object.keys(definitions) as Array<keyof typeof definitions>) {
+    Object.defineProperty(services, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const client = factory.create(definitions[name], channel);
+        Object.defineProperty(services, name, {
+          value: client,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        return client;
+      },
+    });
   }
-  return services as RawServices;
+  return services;
 }
