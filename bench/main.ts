@@ -4,6 +4,8 @@
 //   npm run bench [-- lifecycle exec stdout memory rss exit-latency]   (no names: all of them)
 //   npm run bench -- explain   (or --explain; only when named): the time of one lifecycle and one
 //   exec, phase by phase, client against daemon (bench/explain.ts)
+//   npm run bench -- cold-start: whole processes after `npm run build`: bare node, importing the
+//   package, a connect-run-close script, and `ctr run --rm` (bench/cold-start.ts)
 // Sizes: BENCH_ROUNDS (5), BENCH_N (20 sequential lifecycles), BENCH_CONC_N (40) at BENCH_CONCURRENCY
 // (8), BENCH_C32_N (64 lifecycles at concurrency 32), BENCH_EXEC_N (30), BENCH_EXEC_CONC_N (40 execs,
 // 8 in flight), BENCH_STDOUT_MIB (1024), BENCH_HANDLES (1000 live Container handles),
@@ -14,6 +16,7 @@
 // First: it wraps child_process before the SDK keeps a reference to it.
 import "./spawn-count.js";
 import { availableParallelism } from "node:os";
+import { coldStartWorkload } from "./cold-start.js";
 import {
   type Bench,
   emit,
@@ -154,6 +157,7 @@ if (selected("exit-latency")) {
   note(`exit-latency ${JSON.stringify(latency)}`);
   await exitLatencyWorkload(bench, latency);
 }
+if (selected("cold-start")) await coldStartWorkload(bench, { rounds: Math.max(5, rounds) });
 if (selected("memory")) {
   const memory = { rounds, handles: envInt("BENCH_HANDLES", 1000), lifecycles: envInt("BENCH_MEM_N", 1000) };
   note(`memory ${JSON.stringify(memory)}`);
