@@ -11,7 +11,7 @@ export async function mkfifos(paths: string[], signal?: AbortSignal): Promise<vo
   if (paths.length > 0) await execFileAsync("mkfifo", ["-m", "0600", ...paths], { signal });
 }
 
-/** @internal Sizes and the FIFO maker of a {@link FifoPool}; the defaults suit containerd clients. */
+/** Sizes and the FIFO maker of a {@link FifoPool}; the defaults suit containerd clients. */
 export interface FifoPoolOptions {
   /** FIFOs made per `mkfifo` spawn. Default 48: 16 processes with stdin, stdout and stderr. */
   batch?: number;
@@ -27,9 +27,7 @@ export interface FifoPoolOptions {
  * needs them: rename(2) keeps a FIFO a FIFO, and both directories are under `fifoDir`, so on one
  * filesystem. The common path spawns nothing. Nothing is made until the first {@link place}: a
  * client that never pipes never spawns. One per client connection and fifoDir; {@link close} removes
- * the directory.
- *
- * @internal
+ * the directory. Not part of the public API (Client makes one per connection).
  */
 export class FifoPool {
   readonly fifoDir: string;
