@@ -42,7 +42,9 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /**
    * Where per-process FIFO directories are made (0700 each). Default `/run/containerd/fifo`, as
-   * containerd's own clients; the daemon's shim must be able to open them (same host).
+   * containerd's own clients; the daemon's shim must be able to open them (same host). Once a
+   * process is piped, the client keeps FIFOs made ahead in a `.pool-…` directory there, removed by
+   * `close()`.
    */
   fifoDir?: string;
 }
