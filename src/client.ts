@@ -12,6 +12,7 @@ import { Images } from "./images/images.js";
 import { Leases, type WithLeaseOptions } from "./images/leases.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./images/snapshots.js";
 import { Introspection } from "./introspection.js";
+import { FifoPool } from "./io/fifo-pool.js";
 import { Namespaces } from "./namespaces.js";
 import { invalid } from "./oci/validate.js";
 import { Connection } from "./rpc/connection.js";
@@ -41,7 +42,9 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /**
    * Where per-process FIFO directories are made (0700 each). Default `/run/containerd/fifo`, as
-   * containerd's own clients; the daemon's shim must be able to open them (same host).
+   * containerd's own clients; the daemon's shim must be able to open them (same host). Once a
+   * process is piped, the client keeps FIFOs made ahead in a `.pool-…` directory there, removed by
+   * `close()`.
    */
   fifoDir?: string;
 }
@@ -87,11 +90,12 @@ export class Client implements AsyncDisposable {
   /** This namespace's leases. */
   readonly leases: Leases;
   readonly #connection: Connection;
-  readonly #fifoDir: string;
+  readonly #fifoPool: FifoPool;
 
-  private constructor(connection: Connection, namespace: string, fifoDir: string) {
+  private constructor(connection: Connection, namespace: string, fifoPool: FifoPool) {
     this.#connection = connection;
-    this.#fifoDir = fifoDir;
+    this.#fifoPool = fifoPool;
+    const { fifoDir } = fifoPool;
     this.namespace = namespace;
     this.namespaces = new Namespaces(connection.services);
     this.introspection = new Introspection(connection.services);
@@ -104,6 +108,7 @@ export class Client implements AsyncDisposable {
       hub: connection.hub,
       namespace,
       fifoDir,
+      fifoPool,
       remote: connection.address.remote,
     });
   }
@@ -122,7 +127,8 @@ export class Client implements AsyncDisposable {
       throw invalid("fifoDir", fifoDir, "must be an absolute path");
     }
     const connection = new Connection(options.address, options.tls);
-    const client = new Client(connection, namespace, fifoDir);
+    // One pool per connection, shared by its views; it makes nothing until a process is piped.
+    const client = new Client(connection, namespace, new FifoPool(fifoDir));
     try {
       await client.version({ signal: options.signal, timeout });
     } catch (err) {
@@ -140,7 +146,7 @@ export class Client implements AsyncDisposable {
   /** A view of the same connection in namespace `namespace`. */
   withNamespace(namespace: string): Client {
     assertIdentifier(namespace, "namespace");
-    return new Client(this.#connection, namespace, this.#fifoDir);
+    return new Client(this.#connection, namespace, this.#fifoPool);
   }
 
   /** The daemon's version and git revision. */
@@ -225,6 +231,7 @@ export class Client implements AsyncDisposable {
   /** Closes the channel shared by every view. Idempotent; nothing keeps Node's loop alive afterwards. */
   async close(): Promise<void> {
     this.#connection.close();
+    await this.#fifoPool.close();
   }
 
   /** Same as `close()`, for `await using`. */

@@ -1,4 +1,5 @@
 import type { EventHub } from "./events/hub.js";
+import type { FifoPool } from "./io/fifo-pool.js";
 import type { RawServices } from "./rpc/services.js";
 
 /** What the handles of one namespace view share: stubs, the event hub, and defaults. */
@@ -8,6 +9,8 @@ export interface HandleContext {
   readonly namespace: string;
   /** Where per-process FIFO directories are made. */
   readonly fifoDir: string;
+  /** FIFOs made ahead under `fifoDir`, shared by every view of the connection. */
+  readonly fifoPool?: FifoPool;
   /** The daemon is reached over TCP (maybe another host): no FIFOs, so no piped stdio. */
   readonly remote?: boolean;
 }

@@ -104,6 +104,7 @@ export class Task extends ProcessHandle {
       ...options,
       terminal,
       fifoDir: ctx.fifoDir,
+      fifoPool: ctx.fifoPool,
       id: info.id,
       remote: ctx.remote,
     });
@@ -203,6 +204,7 @@ export class Task extends ProcessHandle {
       ...options,
       terminal,
       fifoDir: this.ctx.fifoDir,
+      fifoPool: this.ctx.fifoPool,
       id: `${this.id}-${execId}`,
       remote: this.ctx.remote,
     });

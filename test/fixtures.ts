@@ -1,6 +1,6 @@
 import { on } from "node:events";
 import { watch } from "node:fs";
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -49,6 +49,15 @@ let counter = 0;
 /** A container id unique within the test run. */
 export function uniqueId(prefix = "c"): string {
   return `${prefix}-${process.pid}-${++counter}`;
+}
+
+/**
+ * The per-process FIFO directories in the daemon's fifoDir: everything but the client's FIFO pool
+ * (`.pool-…`), which lives as long as the client.
+ */
+export async function fifoDirs(d: Daemon): Promise<string[]> {
+  const entries = await readdir(d.ctr.fifoDir).catch(() => [] as string[]);
+  return entries.filter((e) => !e.startsWith(".pool-"));
 }
 
 /** Everything a stream yields, as a UTF-8 string. */

@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import { promisify } from "node:util";
 import { InvalidArgumentError } from "../errors/index.js";
 import { IDENTIFIER_PATTERN } from "../identifiers.js";
 import { invalid } from "../oci/validate.js";
+import { type FifoPool, mkfifos } from "./fifo-pool.js";
 import { debug } from "./log.js";
-
-const execFileAsync = promisify(execFile);
 
 // containerd's identifier characters keep the id a plain file name (no slash, no dot segment). The length
 // allows an exec's `<container>-<exec>` and still fits NAME_MAX (255) with the `-XXXXXX`/`-stderr` suffix.
@@ -27,6 +24,8 @@ export interface FifoSetOptions {
   stderr: boolean;
   /** The process has a terminal. */
   terminal: boolean;
+  /** FIFOs made ahead under the same `fifoDir`; without it (or when it runs dry) `mkfifo` is spawned. */
+  pool?: FifoPool;
 }
 
 /** A per-process directory of FIFOs, as containerd's shim expects them. */
@@ -89,8 +88,9 @@ export async function createFifoSet(opts: FifoSetOptions): Promise<FifoSet> {
   const remove = () => rm(dir, { recursive: true, force: true });
   const fifos = [stdin, stdout, stderr].filter((p) => p !== "");
   try {
-    // Node has no mkfifo(2); one short-lived process for all of them keeps the cost to one spawn.
-    if (fifos.length > 0) await execFileAsync("mkfifo", ["-m", "0600", ...fifos]);
+    // Node has no mkfifo(2): pooled FIFOs spare a spawn; otherwise one process makes all of them.
+    const missing = opts.pool && opts.pool.fifoDir === opts.fifoDir ? await opts.pool.place(fifos) : fifos;
+    await mkfifos(missing);
   } catch (err) {
     debug("mkfifo in %s failed: %s", dir, err);
     await remove().catch((rmErr: unknown) => debug("removing %s failed: %s", dir, rmErr));

@@ -1,5 +1,6 @@
 import { rmdir, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { FifoPool } from "./fifo-pool.js";
 import { assertFifoDir, assertFifoId, createFifoSet } from "./fifo-set.js";
 import { type FifoEnd, openFifoReader, openFifoWriter } from "./fifo-socket.js";
 import { debug } from "./log.js";
@@ -15,6 +16,8 @@ export interface OpenStdioOptions extends StdioSpec {
   id: string;
   /** The client reaches containerd over TCP: stdio needing FIFOs is an InvalidArgumentError. */
   remote?: boolean;
+  /** The client's FIFOs made ahead under `fifoDir`, sparing a `mkfifo` spawn per process. */
+  fifoPool?: FifoPool;
 }
 
 /** Options of {@link attachStdio}. */
@@ -89,7 +92,13 @@ export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
   // even with only stdin): an empty path fails Tasks.Create. So both exist and an unwanted one is
   // read and discarded.
   const want = { stdin, stdout: true, stderr: !terminal };
-  const set = await createFifoSet({ fifoDir: opts.fifoDir, id: opts.id, terminal, ...want });
+  const set = await createFifoSet({
+    fifoDir: opts.fifoDir,
+    id: opts.id,
+    terminal,
+    ...want,
+    pool: opts.fifoPool,
+  });
   let ends: ReturnType<typeof openEnds>;
   try {
     ends = openEnds(set, plan);

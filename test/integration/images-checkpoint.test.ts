@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readdir } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { ContainerdError, InvalidArgumentError, NotFoundError, UnknownError } from "../../src/index.js";
 import { rpcDelta } from "../../src/testing/index.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { fifoDirs, uniqueId, useDaemon } from "../fixtures.js";
 
 // CRIU is not installed on these machines (and `criu check` fails where it is), so a checkpoint can
 // only be shown as far as containerd takes it: the request arrives, and its error comes back typed.
@@ -72,13 +71,13 @@ describe("images: checkpoint", () => {
   test("newTask({ checkpoint }) sends the CRIU descriptor with Tasks.Create; without CRIU it rejects typed and leaves no FIFOs", async () => {
     await checkpointImage("cp-restore", "application/vnd.containerd.container.criu.checkpoint.criu.tar");
     const container = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, args: ["/bin/true"] });
-    const fifos = (await readdir(d.ctr.fifoDir)).length;
+    const fifos = (await fifoDirs(d)).length;
     const before = await d.ctr.rpcCounts();
     const err = await container.newTask({ checkpoint: "cp-restore", stdio: "pipe" }).catch((e: unknown) => e);
     const delta = rpcDelta(before, await d.ctr.rpcCounts());
     assert.ok(err instanceof ContainerdError && !(err instanceof NotFoundError), String(err));
     assert.equal(delta.get("containerd.services.tasks.v1.Tasks/Create"), 1);
-    assert.equal((await readdir(d.ctr.fifoDir)).length, fifos);
+    assert.equal((await fifoDirs(d)).length, fifos);
     await container.delete();
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { describe, test } from "node:test";
-import { readAll, uniqueId, useDaemon } from "../fixtures.js";
+import { fifoDirs, readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 const openFds = async () => (await readdir("/proc/self/fd")).length;
 
@@ -12,7 +12,7 @@ describe("resources over many lifecycles", () => {
     // One warm-up lifecycle opens the client's event stream, which stays open.
     await d.client.run({ rootfs: d.rootfs, args: ["/bin/true"] });
     const fdsBefore = await openFds();
-    const dirsBefore = await readdir(d.ctr.fifoDir);
+    const dirsBefore = await fifoDirs(d);
     for (let i = 0; i < 100; i++) {
       const c = await d.client.containers.create(uniqueId(), {
         rootfs: d.rootfs,
@@ -27,6 +27,6 @@ describe("resources over many lifecycles", () => {
       assert.equal(await out, `${i}\n`);
     }
     assert.equal(await openFds(), fdsBefore);
-    assert.deepEqual(await readdir(d.ctr.fifoDir), dirsBefore);
+    assert.deepEqual(await fifoDirs(d), dirsBefore);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isAbortError } from "abort-controller-x";
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../../src/index.js";
-import { readAll, uniqueId, useDaemon } from "../fixtures.js";
+import { fifoDirs, readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 describe("tasks", () => {
   const d = useDaemon();
@@ -156,11 +156,10 @@ describe("tasks", () => {
       rootfs: d.rootfs,
       args: ["/no/such/bin"],
     });
-    const { readdir } = await import("node:fs/promises");
-    const before = await readdir(d.ctr.fifoDir);
+    const before = await fifoDirs(d);
     const err = await container.newTask({ stdio: "pipe" }).catch((e: unknown) => e);
     assert.ok(err instanceof Error && "statusCode" in err, String(err));
-    assert.deepEqual(await readdir(d.ctr.fifoDir), before);
+    assert.deepEqual(await fifoDirs(d), before);
     await container.delete();
   });
 

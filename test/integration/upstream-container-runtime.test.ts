@@ -9,14 +9,14 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { access, constants, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
 import { delimiter, dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
 import { InvalidArgumentError, NotFoundError } from "../../src/index.js";
 import { cgroupRoots, removeCgroup } from "../../src/testing/cgroups.js";
 import { rpcDelta } from "../../src/testing/index.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { fifoDirs, uniqueId, useDaemon } from "../fixtures.js";
 
 const run = promisify(execFile);
 
@@ -54,13 +54,13 @@ describe("upstream container_linux_test.go / container_test.go: runtimes", () =>
 
   test("runtimeOptions on newTask alone: a missing runc binary fails that task, naming it", async () => {
     const c = await d.client.containers.create(uniqueId("rt"), { rootfs: d.rootfs, args: ["/bin/true"] });
-    const fifosBefore = await readdir(d.ctr.fifoDir).catch(() => []);
+    const fifosBefore = await fifoDirs(d);
     const err = await c
       .newTask({ runtimeOptions: { binaryName: "no-runc" }, stdio: "pipe" })
       .catch((e: unknown) => e);
     assert.ok(err instanceof Error && err.message.includes('"no-runc"'), String(err));
     // A failed create leaves no FIFO directory behind.
-    assert.deepEqual(await readdir(d.ctr.fifoDir).catch(() => []), fifosBefore);
+    assert.deepEqual(await fifoDirs(d), fifosBefore);
     await c.delete();
   });
 
