@@ -64,12 +64,7 @@ export async function importImages(
     });
   }
   return new Leases(ctx).withLease(async () => {
-    const scan = await scanTar(
-      ctx,
-      typeof source === "string" ? createReadStream(source) : source,
-      where,
-      options,
-    );
+    const scan = await scanTar(ctx, source, where, options);
     const content = new Content(ctx);
     const records = scan.meta.has("oci-layout")
       ? await fromOciLayout(ctx, content, scan, where, options)
@@ -90,7 +85,7 @@ export async function importImages(
 /** Streams every regular file of the tar into the content store; keeps metadata files in memory. */
 async function scanTar(
   ctx: ImagesContext,
-  input: Readable,
+  source: string | Readable,
   where: string,
   options: CallOptions,
 ): Promise<Scan> {
@@ -98,6 +93,9 @@ async function scanTar(
   // Loaded on first use, so a script that never imports an image does not pay for it. `default` is
   // tar-stream's module.exports, both in Node's import of CommonJS and in the bundle.
   const extract = (await import("tar-stream")).default.extract();
+  // Opened only now that pipeline() is next: a file stream that fails to open before anything
+  // listens would throw its error out of the process instead of rejecting here.
+  const input = typeof source === "string" ? createReadStream(source) : source;
   let current = "";
   const feeding = pipeline(input, extract, { signal: options.signal }).catch((err: unknown) => {
     extract.destroy(err as Error);
