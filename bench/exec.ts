@@ -4,7 +4,8 @@
 import type { Task } from "containerd-sdk";
 import { type Bench, type Measure, measureGo, measureSdk, pool, type Workload } from "./common.js";
 
-async function withSleepingTask<T>(bench: Bench, fn: (task: Task) => Promise<T>): Promise<T> {
+/** Runs `fn` with a started `sleep 600` task, force-removed afterwards. */
+export async function withSleepingTask<T>(bench: Bench, fn: (task: Task) => Promise<T>): Promise<T> {
   const c = await bench.client.containers.create(bench.nextId("exec"), {
     rootfs: bench.rootfs,
     args: ["/bin/sleep", "600"],

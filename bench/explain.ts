@@ -18,6 +18,7 @@ import { Timestamp } from "../src/gen/google/protobuf/timestamp.js";
 import { createContainerdChannel } from "../src/rpc/channel.js";
 import { type Bench, emit, NAMESPACE, note, type Spread, spread } from "./common.js";
 import { type DaemonTimes, daemonDelta, daemonSeconds, daemonTimes } from "./daemon-time.js";
+import { withSleepingTask } from "./exec.js";
 import { RpcLog, type RpcTime } from "./rpc-log.js";
 import { spawnCount } from "./spawn-count.js";
 
@@ -466,27 +467,15 @@ export async function explainWorkload(
         if (kind === "lifecycle") keep(r, await goRound(bench, "lifecycle", r));
       }
     }
-    const c = await bench.client.containers.create(bench.nextId("explain-exec"), {
-      rootfs: bench.rootfs,
-      args: ["/bin/sleep", "600"],
-    });
-    try {
-      const task = await c.newTask();
-      try {
-        await task.start();
-        for (let r = 0; r <= rounds; r++) {
-          note(`explain exec: round ${r}/${rounds}${r === 0 ? " (warm-up)" : ""}`);
-          const clock = new PhaseClock(bench, log, "exec", r);
-          await sdkExec(clock, task, exits.exits);
-          keep(r, clock.phases);
-          keep(r, await goRound(bench, "exec", r));
-        }
-      } finally {
-        await task.delete({ force: true });
+    await withSleepingTask(bench, async (task) => {
+      for (let r = 0; r <= rounds; r++) {
+        note(`explain exec: round ${r}/${rounds}${r === 0 ? " (warm-up)" : ""}`);
+        const clock = new PhaseClock(bench, log, "exec", r);
+        await sdkExec(clock, task, exits.exits);
+        keep(r, clock.phases);
+        keep(r, await goRound(bench, "exec", r));
       }
-    } finally {
-      await c.delete();
-    }
+    });
   } finally {
     log.close();
     await exits.stop();
