@@ -277,7 +277,9 @@ describe("start-up failures", () => {
       );
       assert.ok(err instanceof Error);
       assert.match(err.message, /did not serve .* within 300 ms/);
-      assert.ok(Date.now() - started < 5000);
+      // Not a timing figure: far below the fake's 60 s sleep, so it was killed rather than outwaited,
+      // with room for a machine whose CPUs are all busy.
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
       const dir = join(err.message.match(/tail of (\S+containerd\.log)/)?.[1] ?? "/nonexistent", "..");
       assert.equal(await exists(dir), false);
       assert.deepEqual(await processesMentioning(dir), []);
