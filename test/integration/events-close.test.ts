@@ -1,10 +1,26 @@
 import assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { Client, DeadlineExceededError } from "../../src/index.js";
 import { useDaemon } from "../fixtures.js";
+
+/**
+ * SIGSTOPs the daemon and returns once the kernel reports it stopped: the stop takes effect as each
+ * of its threads is next scheduled, and on a machine whose CPUs are all busy a request sent at once
+ * could still be served.
+ */
+async function freeze(pid: number): Promise<void> {
+  process.kill(pid, "SIGSTOP");
+  for (let i = 0; i < 1_000; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`containerd ${pid} did not stop`);
+}
 
 /** A child running test/children/close-child.ts against the test's daemon. */
 function child(address: string, fifoDir: string, mode: "opening" | "waiting") {
@@ -64,7 +80,7 @@ describe("client.close() at any moment lets Node exit", () => {
     const [container] = await fresh.containers.list({ filters: [`id==${made.id}`] });
     assert.ok(container);
     const pid = d.ctr.pid as number;
-    process.kill(pid, "SIGSTOP");
+    await freeze(pid);
     try {
       await assert.rejects(container.task({ timeout: 200 }), DeadlineExceededError);
     } finally {
@@ -79,7 +95,7 @@ describe("client.close() at any moment lets Node exit", () => {
     c.send(await d.ctr.rootfs());
     await c.line("ready");
     const pid = d.ctr.pid as number;
-    process.kill(pid, "SIGSTOP");
+    await freeze(pid);
     try {
       c.send("frozen");
       assert.equal(await c.exit(), 0);
@@ -109,7 +125,7 @@ describe("client.close() at any moment lets Node exit", () => {
     await c.line("ready");
     await d.ctr.restart({ whileDown: () => c.line("disconnected") });
     const pid = d.ctr.pid as number;
-    process.kill(pid, "SIGSTOP");
+    await freeze(pid);
     try {
       c.send("close");
       assert.equal(await c.exit(), 0);
