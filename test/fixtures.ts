@@ -34,7 +34,9 @@ export function useDaemon(options: StartContainerdOptions = {}): Daemon {
     },
   } as Partial<Daemon> as Daemon;
   before(async () => {
-    daemon.ctr = await startContainerd({ namespace: "test", ...options });
+    // Its own namespace per file: runc puts containers under the cgroup `/<namespace>`, and a
+    // daemon's teardown removes that parent when empty, which would race a parallel file's runc.
+    daemon.ctr = await startContainerd({ namespace: `test-${process.pid}`, ...options });
     daemon.client = daemon.ctr.client;
     daemon.rootfs = await daemon.ctr.rootfs();
   });

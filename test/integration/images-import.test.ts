@@ -58,7 +58,14 @@ describe("images: import", () => {
     await img.unpack();
     assert.equal(await img.isUnpacked(), true);
     const top = await img.chainId();
-    const { stdout } = await run("ctr", ["--address", d.ctr.address, "-n", "test", "snapshots", "ls"]);
+    const { stdout } = await run("ctr", [
+      "--address",
+      d.ctr.address,
+      "-n",
+      d.client.namespace,
+      "snapshots",
+      "ls",
+    ]);
     assert.match(stdout, new RegExp(top.replace("sha256:", "")));
     const config = await img.config();
     assert.equal(config.rootfs.diff_ids.length, 2);

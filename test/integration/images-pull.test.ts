@@ -88,7 +88,14 @@ describe("images: pull", () => {
     for (const l of layers) assert.equal(l.done, l.total);
     const result = await d.client.run({ image: ref });
     assert.equal(result.stdout, "pulled\n");
-    const { stdout } = await run("ctr", ["--address", d.ctr.address, "-n", "test", "images", "check"]);
+    const { stdout } = await run("ctr", [
+      "--address",
+      d.ctr.address,
+      "-n",
+      d.client.namespace,
+      "images",
+      "check",
+    ]);
     assert.match(stdout, /acc\/busybox:v1.*complete/);
   });
 

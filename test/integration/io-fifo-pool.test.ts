@@ -12,7 +12,7 @@ describe("FIFO pool of a client", () => {
 
   async function connect(): Promise<{ client: Client; fifoDir: string }> {
     const fifoDir = join(d.ctr.fifoDir, uniqueId("pool"));
-    const client = await Client.connect({ address: d.ctr.address, namespace: "test", fifoDir });
+    const client = await Client.connect({ address: d.ctr.address, namespace: d.client.namespace, fifoDir });
     d.defer(() => client.close());
     return { client, fifoDir };
   }

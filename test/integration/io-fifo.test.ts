@@ -13,7 +13,11 @@ import { readAll, uniqueId, useDaemon } from "../fixtures.js";
 // handling is under test, not the Task handle.
 describe("FIFO stdio with containerd-shim-runc-v2", () => {
   const d = useDaemon();
-  const ns = { namespace: "test" };
+  const ns = {
+    get namespace() {
+      return d.client.namespace;
+    },
+  };
 
   async function newContainer(args: string[]): Promise<string> {
     const id = uniqueId("io");

@@ -31,7 +31,7 @@ describe("a remote client over mutual TLS", () => {
   before(async () => {
     const { tcpAddress, tls } = d.ctr;
     assert.ok(tcpAddress && tls);
-    remote = await Client.connect({ address: tcpAddress, tls, namespace: "test" });
+    remote = await Client.connect({ address: tcpAddress, tls, namespace: d.client.namespace });
     rogue = await createTestCertificates(join(d.ctr.dir, "rogue"));
   });
   after(async () => {
@@ -109,7 +109,7 @@ describe("a remote client over mutual TLS", () => {
     controller.abort();
     await watching.catch(() => undefined);
     assert.ok(exit, "no /tasks/exit seen");
-    assert.equal(exit.namespace, "test");
+    assert.equal(exit.namespace, d.client.namespace);
   });
 
   test("errors over TLS are typed: loading a missing container is a NotFoundError", async () => {
