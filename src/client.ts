@@ -95,7 +95,6 @@ export class Client implements AsyncDisposable {
   private constructor(connection: Connection, namespace: string, fifoPool: FifoPool) {
     this.#connection = connection;
     this.#fifoPool = fifoPool;
-    const { fifoDir } = fifoPool;
     this.namespace = namespace;
     this.namespaces = new Namespaces(connection.services);
     this.introspection = new Introspection(connection.services);
@@ -107,7 +106,6 @@ export class Client implements AsyncDisposable {
       services: connection.services,
       hub: connection.hub,
       namespace,
-      fifoDir,
       fifoPool,
       remote: connection.address.remote,
     });

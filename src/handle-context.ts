@@ -7,10 +7,8 @@ export interface HandleContext {
   readonly services: RawServices;
   readonly hub: EventHub;
   readonly namespace: string;
-  /** Where per-process FIFO directories are made. */
-  readonly fifoDir: string;
-  /** FIFOs made ahead under `fifoDir`, shared by every view of the connection. */
-  readonly fifoPool?: FifoPool;
+  /** FIFOs made ahead under its `fifoDir`, where per-process FIFO directories are made; shared by every view of the connection. */
+  readonly fifoPool: FifoPool;
   /** The daemon is reached over TCP (maybe another host): no FIFOs, so no piped stdio. */
   readonly remote?: boolean;
 }
