@@ -1,15 +1,11 @@
 // Lifecycle: create a container running /bin/true, new task (null IO), start, wait, delete task,
 // delete container — gocmp's `lifecycle` workload, sequential or `concurrency` at a time.
 import { type Bench, measureGo, measureSdk, pool, type Workload } from "./common.js";
+import { oneLifecycle } from "./one-lifecycle.js";
 
-/** One create-start-wait-delete round trip; the SDK's budget is 5 RPCs. */
-export async function lifecycle(bench: Bench, id: string): Promise<void> {
-  const c = await bench.client.containers.create(id, { rootfs: bench.rootfs, args: ["/bin/true"] });
-  const task = await c.newTask();
-  await task.start();
-  await task.wait();
-  await task.delete();
-  await c.delete();
+/** One create-start-wait-delete round trip in the bench's client. */
+export function lifecycle(bench: Bench, id: string): Promise<void> {
+  return oneLifecycle(bench.client, bench.rootfs, id);
 }
 
 export function lifecycleWorkload(n: number, concurrency: number): Workload {

@@ -5,6 +5,7 @@
 // heapUsed plus external (buffers), after full GCs.
 import { Client, type Container } from "containerd-sdk";
 import { NAMESPACE } from "./common.js";
+import { oneLifecycle } from "./one-lifecycle.js";
 
 const [address = "", rootfs = "", fifoDir = "", mode = "", count = "0"] = process.argv.slice(2);
 const n = Number(count);
@@ -38,14 +39,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ workload: "handles", n, bytes_per_handle: n ? (after - before) / n : 0 }));
     } else if (mode === "rss") {
       const start = performance.now();
-      for (let i = 0; i < n; i++) {
-        const c = await client.containers.create(`mem-${tag}-${i}`, { rootfs, args: ["/bin/true"] });
-        const task = await c.newTask();
-        await task.start();
-        await task.wait();
-        await task.delete();
-        await c.delete();
-      }
+      for (let i = 0; i < n; i++) await oneLifecycle(client, rootfs, `mem-${tag}-${i}`);
       const seconds = (performance.now() - start) / 1000;
       const heap = await live();
       console.log(JSON.stringify({ workload: "rss", n, seconds, rss: process.memoryUsage().rss, heap }));

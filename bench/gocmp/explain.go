@@ -178,6 +178,20 @@ func explain(sock, rootfs, kind string, rounds int) {
 		open = nil
 	}
 
+	// startToExit times start and the exit it leads to. Wait's RPC goes out before start, as the Go
+	// client does it; it finishes with the exit.
+	startToExit := func(p containerd.Process) {
+		ch, err := p.Wait(ctx)
+		must(err)
+		begin()
+		must(p.Start(ctx))
+		lap("start")
+		st := <-ch
+		seen := time.Since(st.ExitTime())
+		end("exit")
+		lines[len(lines)-1].ExitToSeenMs = float64(seen.Microseconds()) / 1000
+	}
+
 	if kind == "explain-lifecycle" {
 		for round = -1; round <= rounds; round++ {
 			id := fmt.Sprintf("go-x-%s-%d", tag, round+2)
@@ -189,16 +203,7 @@ func explain(sock, rootfs, kind string, rounds int) {
 			t, err := ctr.NewTask(ctx, cio.NullIO)
 			must(err)
 			end("task create")
-			// Wait's RPC goes out before start, as the Go client does it; it finishes with the exit.
-			ch, err := t.Wait(ctx)
-			must(err)
-			begin()
-			must(t.Start(ctx))
-			lap("start")
-			st := <-ch
-			seen := time.Since(st.ExitTime())
-			end("exit")
-			lines[len(lines)-1].ExitToSeenMs = float64(seen.Microseconds()) / 1000
+			startToExit(t)
 			begin()
 			_, err = t.Delete(ctx)
 			must(err)
@@ -222,15 +227,7 @@ func explain(sock, rootfs, kind string, rounds int) {
 			p, err := t.Exec(ctx, fmt.Sprintf("x%d", round+2), &ps, cio.NullIO)
 			must(err)
 			end("exec")
-			ch, err := p.Wait(ctx)
-			must(err)
-			begin()
-			must(p.Start(ctx))
-			lap("start")
-			st := <-ch
-			seen := time.Since(st.ExitTime())
-			end("exit")
-			lines[len(lines)-1].ExitToSeenMs = float64(seen.Microseconds()) / 1000
+			startToExit(p)
 			begin()
 			_, err = p.Delete(ctx)
 			must(err)
