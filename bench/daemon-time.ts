@@ -49,10 +49,3 @@ export function daemonDelta(before: DaemonTimes, after: DaemonTimes): DaemonTime
   }
   return delta;
 }
-
-/** Total handling seconds of a delta. */
-export function daemonSeconds(delta: DaemonTimes): number {
-  let total = 0;
-  for (const { seconds } of delta.values()) total += seconds;
-  return total;
-}

@@ -4,7 +4,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-/tmp/containerd-sdk-gocmp/gocmp}
-if [[ -x $out && $out -nt $here/main.go && $out -nt $here/explain.go ]]; then echo "$out"; exit 0; fi
+fresh=$([[ -x $out ]] && echo yes || echo no)
+for src in "$here"/*.go; do [[ $out -nt $src ]] || fresh=no; done
+if [[ $fresh == yes ]]; then echo "$out"; exit 0; fi
 if ! command -v go >/dev/null || [[ ! -d /usr/share/gocode/src/github.com/containerd/containerd ]]; then
   echo "gocmp: installing golang-go and golang-github-containerd-containerd-dev from Debian's packages" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -20,7 +20,6 @@ import (
 	"github.com/containerd/containerd"
 	"github.com/containerd/containerd/cio"
 	"github.com/containerd/containerd/namespaces"
-	"github.com/containerd/containerd/oci"
 	"github.com/containerd/containerd/pkg/dialer"
 	"google.golang.org/grpc"
 )
@@ -196,7 +195,7 @@ func explain(sock, rootfs, kind string, rounds int) {
 		for round = -1; round <= rounds; round++ {
 			id := fmt.Sprintf("go-x-%s-%d", tag, round+2)
 			begin()
-			ctr, err := c.NewContainer(ctx, id, containerd.WithNewSpec(oci.WithRootFSPath(rootfs), oci.WithProcessArgs("/bin/true")))
+			ctr, err := c.NewContainer(ctx, id, newSpec(rootfs, "/bin/true"))
 			must(err)
 			end("create")
 			begin()
@@ -213,7 +212,7 @@ func explain(sock, rootfs, kind string, rounds int) {
 			end("container delete")
 		}
 	} else {
-		ctr, err := c.NewContainer(ctx, "go-xe-"+tag, containerd.WithNewSpec(oci.WithRootFSPath(rootfs), oci.WithProcessArgs("/bin/sleep", "600")))
+		ctr, err := c.NewContainer(ctx, "go-xe-"+tag, newSpec(rootfs, "/bin/sleep", "600"))
 		must(err)
 		t, err := ctr.NewTask(ctx, cio.NullIO)
 		must(err)
