@@ -1,6 +1,7 @@
 // Cold start: whole processes, as a script runs them. Alternating each round: bare `node -e 0`,
-// `node` importing containerd-sdk (the built dist, as users get it), a `node` script that imports
-// it, connects, runs one container (/bin/true, null IO) to its exit and closes, and `ctr run --rm
+// `node` importing containerd-sdk (the built dist, as users get it), a bare nice-grpc script making
+// one Version call (the floor under any client on nice-grpc and grpc-js), a `node` script that
+// imports the SDK, connects, runs one container (/bin/true, null IO) to its exit and closes, and `ctr run --rm
 // --null-io --rootfs` of the same rootfs on the same daemon. Wall ms from spawn to exit, plus the
 // child's CPU (its rusage, 10 ms ticks); the ratio line is script / ctr. Needs `npm run build`.
 import { spawn } from "node:child_process";
@@ -26,6 +27,21 @@ await task.delete();
 await container.delete();
 await client.close();
 if (exitCode !== 0) throw new Error("exit " + exitCode);
+`;
+
+// The floor under any client built on nice-grpc and grpc-js (as the SDK is): import them, connect
+// and make one call (Version, bytes in and out, no generated code), close.
+const NICE_GRPC_SCRIPT = `
+const [address] = process.argv.slice(1);
+const { createChannel, createClient } = await import("nice-grpc");
+const bytes = (b) => b;
+const version = {
+  path: "/containerd.services.version.v1.Version/Version", requestStream: false, responseStream: false,
+  requestSerialize: (b) => Buffer.from(b), requestDeserialize: bytes, responseSerialize: bytes, responseDeserialize: bytes,
+};
+const channel = createChannel("unix://" + address);
+await createClient({ version }, channel).version(new Uint8Array());
+channel.close();
 `;
 
 interface Sample {
@@ -88,6 +104,7 @@ export async function coldStartWorkload(bench: Bench, opts: { rounds: number }):
   const cases: Record<string, () => string[]> = {
     "node-bare": () => [node, "-e", "0"],
     "node-import": () => [node, "--input-type=module", "-e", IMPORT_ONLY],
+    "nice-grpc-version": () => [node, "--input-type=module", "-e", NICE_GRPC_SCRIPT, address],
     "sdk-script": () => [
       node,
       "--input-type=module",
@@ -134,5 +151,6 @@ export async function coldStartWorkload(bench: Bench, opts: { rounds: number }):
     ratio: "sdk-script/ctr-run-rm",
     value: round(medianOf("sdk-script") / medianOf("ctr-run-rm"), 3),
     import_over_bare_ms: round(medianOf("node-import") - medianOf("node-bare"), 3),
+    nice_grpc_version_over_bare_ms: round(medianOf("nice-grpc-version") - medianOf("node-bare"), 3),
   });
 }

@@ -5,7 +5,8 @@
 //   npm run bench -- explain   (or --explain; only when named): the time of one lifecycle and one
 //   exec, phase by phase, client against daemon (bench/explain.ts)
 //   npm run bench -- cold-start: whole processes after `npm run build`: bare node, importing the
-//   package, a connect-run-close script, and `ctr run --rm` (bench/cold-start.ts)
+//   package, a bare nice-grpc Version call, a connect-run-close script, and `ctr run --rm`
+//   (bench/cold-start.ts)
 // Sizes: BENCH_ROUNDS (5), BENCH_N (20 sequential lifecycles), BENCH_CONC_N (40) at BENCH_CONCURRENCY
 // (8), BENCH_C32_N (64 lifecycles at concurrency 32), BENCH_EXEC_N (30), BENCH_EXEC_CONC_N (40 execs,
 // 8 in flight), BENCH_STDOUT_MIB (1024), BENCH_HANDLES (1000 live Container handles),
