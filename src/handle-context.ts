@@ -7,7 +7,10 @@ export interface HandleContext {
   readonly services: RawServices;
   readonly hub: EventHub;
   readonly namespace: string;
-  /** FIFOs made ahead under its `fifoDir`, where per-process FIFO directories are made; shared by every view of the connection. */
+  /**
+   * FIFOs made ahead under its `fifoDir`, where the per-process FIFO directories go; shared by every
+   * view of the connection.
+   */
   readonly fifoPool: FifoPool;
   /** The daemon is reached over TCP (maybe another host): no FIFOs, so no piped stdio. */
   readonly remote?: boolean;

@@ -103,7 +103,6 @@ export class Task extends ProcessHandle {
     const io = await openStdio({
       ...options,
       terminal,
-      fifoDir: ctx.fifoPool.fifoDir,
       fifoPool: ctx.fifoPool,
       id: info.id,
       remote: ctx.remote,
@@ -203,7 +202,6 @@ export class Task extends ProcessHandle {
     const io = await openStdio({
       ...options,
       terminal,
-      fifoDir: this.ctx.fifoPool.fifoDir,
       fifoPool: this.ctx.fifoPool,
       id: `${this.id}-${execId}`,
       remote: this.ctx.remote,

@@ -10,10 +10,16 @@ import { debug } from "./log.js";
 // allows an exec's `<container>-<exec>` and still fits NAME_MAX (255) with the `-XXXXXX`/`-stderr` suffix.
 const MAX_ID_LENGTH = 240;
 
-/** What {@link createFifoSet} makes. */
-export interface FifoSetOptions {
-  /** Absolute directory under which the per-process directory is made (made 0700 when missing). */
-  fifoDir: string;
+/**
+ * Where per-process FIFO directories go: an absolute directory (made 0700 when missing), or the
+ * client's pool, which makes FIFOs ahead under its own `fifoDir` and renames them into place.
+ */
+export type FifoPlace =
+  | { fifoDir: string; fifoPool?: undefined }
+  | { fifoPool: FifoPool; fifoDir?: undefined };
+
+/** What {@link createFifoSet} makes, and where. */
+export type FifoSetOptions = FifoPlace & {
   /** Names the directory and FIFOs: the container id, or e.g. `<container>-<exec>` for an exec. */
   id: string;
   /** Make `<id>-stdin`. */
@@ -24,8 +30,11 @@ export interface FifoSetOptions {
   stderr: boolean;
   /** The process has a terminal. */
   terminal: boolean;
-  /** FIFOs made ahead under the same `fifoDir`; without it (or when it runs dry) `mkfifo` is spawned. */
-  pool?: FifoPool;
+};
+
+/** The directory of a {@link FifoPlace}. */
+export function fifoDirOf(place: FifoPlace): string {
+  return place.fifoPool ? place.fifoPool.fifoDir : place.fifoDir;
 }
 
 /** A per-process directory of FIFOs, as containerd's shim expects them. */
@@ -76,11 +85,12 @@ export function assertFifoDir(fifoDir: string): void {
  * @throws InvalidArgumentError when `fifoDir` is not absolute or `id` is not an identifier.
  */
 export async function createFifoSet(opts: FifoSetOptions): Promise<FifoSet> {
-  assertFifoDir(opts.fifoDir);
+  const fifoDir = fifoDirOf(opts);
+  assertFifoDir(fifoDir);
   assertFifoId(opts.id);
-  await mkdir(opts.fifoDir, { recursive: true, mode: 0o700 });
+  await mkdir(fifoDir, { recursive: true, mode: 0o700 });
   // mkdtemp makes the directory 0700 itself; a random suffix lets the same id be reused (exec ids).
-  const dir = await mkdtemp(join(opts.fifoDir, `${opts.id}-`));
+  const dir = await mkdtemp(join(fifoDir, `${opts.id}-`));
   const path = (want: boolean, name: string) => (want ? join(dir, `${opts.id}-${name}`) : "");
   const stdin = path(opts.stdin, "stdin");
   const stdout = path(opts.stdout, "stdout");
@@ -88,8 +98,9 @@ export async function createFifoSet(opts: FifoSetOptions): Promise<FifoSet> {
   const remove = () => rm(dir, { recursive: true, force: true });
   const fifos = [stdin, stdout, stderr].filter((p) => p !== "");
   try {
-    // Node has no mkfifo(2): pooled FIFOs spare a spawn; otherwise one process makes all of them.
-    const missing = opts.pool && opts.pool.fifoDir === opts.fifoDir ? await opts.pool.place(fifos) : fifos;
+    // Node has no mkfifo(2): pooled FIFOs spare a spawn; otherwise (or when the pool runs dry) one
+    // process makes all of them.
+    const missing = opts.fifoPool ? await opts.fifoPool.place(fifos) : fifos;
     await mkfifos(missing);
   } catch (err) {
     debug("mkfifo in %s failed: %s", dir, err);

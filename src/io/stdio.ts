@@ -1,24 +1,23 @@
 import { rmdir, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { FifoPool } from "./fifo-pool.js";
-import { assertFifoDir, assertFifoId, createFifoSet } from "./fifo-set.js";
+import { assertFifoDir, assertFifoId, createFifoSet, type FifoPlace, fifoDirOf } from "./fifo-set.js";
 import { type FifoEnd, openFifoReader, openFifoWriter } from "./fifo-socket.js";
 import { debug } from "./log.js";
 import { createProcessIO, type ProcessIO, type ProcessIOConfig, staticProcessIO } from "./process-io.js";
 import { planNeedsFifos, refuseRemoteFifos } from "./remote.js";
 import { type InputPlan, type OutputPlan, planStdio, type StdioSpec } from "./stdio-options.js";
 
-/** Options of {@link openStdio}. */
-export interface OpenStdioOptions extends StdioSpec {
-  /** Absolute directory for the per-process FIFO directories, e.g. `/run/containerd/fifo`. */
-  fifoDir: string;
-  /** Names the FIFO directory and FIFOs: the container id, or e.g. `<container>-<exec>` for an exec. */
-  id: string;
-  /** The client reaches containerd over TCP: stdio needing FIFOs is an InvalidArgumentError. */
-  remote?: boolean;
-  /** The client's FIFOs made ahead under `fifoDir`, sparing a `mkfifo` spawn per process. */
-  fifoPool?: FifoPool;
-}
+/**
+ * Options of {@link openStdio}: the spec, and where the FIFOs go (`fifoDir`, e.g.
+ * `/run/containerd/fifo`, or the client's `fifoPool`, which spares a `mkfifo` spawn per process).
+ */
+export type OpenStdioOptions = StdioSpec &
+  FifoPlace & {
+    /** Names the FIFO directory and FIFOs: the container id, or e.g. `<container>-<exec>` for an exec. */
+    id: string;
+    /** The client reaches containerd over TCP: stdio needing FIFOs is an InvalidArgumentError. */
+    remote?: boolean;
+  };
 
 /** Options of {@link attachStdio}. */
 export interface AttachStdioOptions extends Omit<StdioSpec, "terminal" | "logPath" | "logBinary"> {
@@ -78,7 +77,7 @@ function openEnds(
 export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
   const plan = planStdio(opts);
   if (opts.remote && planNeedsFifos(plan)) refuseRemoteFifos("this stdio");
-  assertFifoDir(opts.fifoDir);
+  assertFifoDir(fifoDirOf(opts));
   assertFifoId(opts.id);
   const { terminal } = plan;
   if (plan.logUri !== undefined) {
@@ -92,13 +91,8 @@ export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
   // even with only stdin): an empty path fails Tasks.Create. So both exist and an unwanted one is
   // read and discarded.
   const want = { stdin, stdout: true, stderr: !terminal };
-  const set = await createFifoSet({
-    fifoDir: opts.fifoDir,
-    id: opts.id,
-    terminal,
-    ...want,
-    pool: opts.fifoPool,
-  });
+  const place: FifoPlace = opts.fifoPool ? { fifoPool: opts.fifoPool } : { fifoDir: opts.fifoDir };
+  const set = await createFifoSet({ ...place, id: opts.id, terminal, ...want });
   let ends: ReturnType<typeof openEnds>;
   try {
     ends = openEnds(set, plan);

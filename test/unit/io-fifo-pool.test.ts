@@ -164,11 +164,11 @@ describe("FifoPool", () => {
     assert.deepEqual(await readdir(fifoDir).catch(() => []), []);
   });
 
-  test("createFifoSet takes its FIFOs from a pool on the same fifoDir", async () => {
+  test("createFifoSet takes its FIFOs from the pool it is given", async () => {
     const { fifoDir, pool, calls } = counted({ batch: 6, lowWater: 0 });
     const all = { stdin: true, stdout: true, stderr: true, terminal: false };
-    const a = await createFifoSet({ fifoDir, id: "a", ...all, pool });
-    const b = await createFifoSet({ fifoDir, id: "b", ...all, pool });
+    const a = await createFifoSet({ fifoPool: pool, id: "a", ...all });
+    const b = await createFifoSet({ fifoPool: pool, id: "b", ...all });
     assert.deepEqual(calls, [6]);
     for (const path of [a.stdin, a.stdout, a.stderr, b.stdin, b.stdout, b.stderr]) {
       const st = await stat(path);
@@ -177,7 +177,7 @@ describe("FifoPool", () => {
     }
     await Promise.all([a.remove(), b.remove()]);
     // The pool is empty now: the next set waits for a refill and is still complete.
-    const c = await createFifoSet({ fifoDir, id: "c", ...all, pool });
+    const c = await createFifoSet({ fifoPool: pool, id: "c", ...all });
     assert.ok((await stat(c.stderr)).isFIFO());
     await c.remove();
     await pool.close();

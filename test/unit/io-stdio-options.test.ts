@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { InvalidArgumentError } from "../../src/errors/index.js";
-import { binaryLogUri, fileLogUri, type OpenStdioOptions, openStdio } from "../../src/io/index.js";
+import { binaryLogUri, fileLogUri, openStdio, type StdioSpec } from "../../src/io/index.js";
 
 describe("stdio options", () => {
   let root: string;
@@ -17,7 +17,7 @@ describe("stdio options", () => {
   after(() => rm(root, { recursive: true, force: true }));
 
   /** Expects openStdio to reject with an InvalidArgumentError naming `field`, having made nothing. */
-  async function rejects(opts: Partial<OpenStdioOptions>, field: string) {
+  async function rejects(opts: StdioSpec & { id?: string }, field: string) {
     await assert.rejects(openStdio({ fifoDir, id: "web", ...opts }), (err: unknown) => {
       assert.ok(err instanceof InvalidArgumentError, String(err));
       assert.equal(err.field, field);
