@@ -291,6 +291,18 @@ export function spread(values: number[], digits = 4): Spread {
   };
 }
 
+/** A spread for a table cell, `median (min–max)` with `digits` decimals; "-" when not measured. */
+export function spreadCell(s: Spread | undefined, digits: number): string {
+  if (!s || Number.isNaN(s.median)) return "-";
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+}
+
+/** Rows as left-aligned columns two spaces apart, for the tables on stderr. */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
+  return rows.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")).join("\n");
+}
+
 /** Rounds for printing: figures, not noise digits. */
 export function round(value: number, digits = 4): number {
   return Number(value.toPrecision(digits));

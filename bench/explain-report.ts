@@ -1,6 +1,6 @@
 // The account's table: phases of every round grouped by (kind, implementation, phase), with a total
 // per round, as medians with min and max, on stderr, and as JSON lines on stdout.
-import { emit, type Spread, spread } from "./common.js";
+import { emit, formatTable, type Spread, spread, spreadCell } from "./common.js";
 import type { RpcTime } from "./rpc-log.js";
 
 /** One phase of one round, from either implementation (gocmp prints the same shape). */
@@ -27,8 +27,7 @@ export interface Phase {
 
 const LONG_POLL = "Tasks/Wait";
 
-const cell = (s: Spread | undefined) =>
-  !s || Number.isNaN(s.median) ? "-" : `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+const cell = (s: Spread | undefined) => spreadCell(s, 2);
 
 /** Summarizes the rounds by (kind, impl, phase), with a total per (kind, impl); table and JSON. */
 export function report(all: Phase[]): void {
@@ -154,10 +153,7 @@ export function report(all: Phase[]): void {
       `${rpcsPerRound}${first.phase === "total" ? "" : ` ${methods.join(" ")}`}`,
     ]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   process.stderr.write(
-    `\nexplain: median (min–max) over rounds; gap = client − daemon; Go's Tasks/Wait (a long poll) is listed, not summed\n${rows
-      .map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  "))
-      .join("\n")}\n\n`,
+    `\nexplain: median (min–max) over rounds; gap = client − daemon; Go's Tasks/Wait (a long poll) is listed, not summed\n${formatTable(rows)}\n\n`,
   );
 }

@@ -9,7 +9,7 @@ import {
   GetContainerResponse,
 } from "../src/gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import { createContainerdChannel } from "../src/rpc/channel.js";
-import { type Bench, emit, NAMESPACE, type Spread, spread } from "./common.js";
+import { type Bench, emit, formatTable, NAMESPACE, spread, spreadCell } from "./common.js";
 import { daemonDelta, daemonTimes } from "./daemon-time.js";
 import { h2Unary } from "./h2-unary.js";
 
@@ -111,19 +111,14 @@ function printCosts(
   rounds: number,
 ): void {
   const rows = [["layer", "wall µs/call", "cpu µs/call", "daemon µs/call"]];
-  const us = (s: Spread) =>
-    Number.isNaN(s.median) ? "-" : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
   for (const [name, { wall, cpu, daemon }] of results) {
     const w = spread(wall);
     const c = spread(cpu);
     const d = spread(daemon);
     emit({ workload: "explain-rpc-cost", layer: name, n, rounds, wall_us: w, cpu_us: c, daemon_us: d });
-    rows.push([name, us(w), us(c), us(d)]);
+    rows.push([name, spreadCell(w, 0), spreadCell(c, 0), spreadCell(d, 0)]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
   process.stderr.write(
-    `explain: one Containers/Get, ${n} calls per round, median (min–max)\n${rows
-      .map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  "))
-      .join("\n")}\n\n`,
+    `explain: one Containers/Get, ${n} calls per round, median (min–max)\n${formatTable(rows)}\n\n`,
   );
 }
