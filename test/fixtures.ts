@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { on } from "node:events";
 import { watch } from "node:fs";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -5,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { after, before } from "node:test";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 import type { Client } from "../src/index.js";
 import {
@@ -48,6 +50,11 @@ export function useDaemon(options: StartContainerdOptions = {}): Daemon {
 }
 
 let counter = 0;
+/** Runs containerd's `ctr` against the file's daemon, in its namespace. */
+export function ctr(d: Daemon, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)("ctr", ["--address", d.ctr.address, "-n", d.client.namespace, ...args]);
+}
+
 /** A container id unique within the test run. */
 export function uniqueId(prefix = "c"): string {
   return `${prefix}-${process.pid}-${++counter}`;

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import { type BuiltImage, buildBusyboxImage } from "../../src/testing/index.js";
-import { readAll, uniqueId, useDaemon } from "../fixtures.js";
-
-const run = promisify(execFile);
+import { ctr, readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 describe("images: import", () => {
   const d = useDaemon();
@@ -58,14 +54,7 @@ describe("images: import", () => {
     await img.unpack();
     assert.equal(await img.isUnpacked(), true);
     const top = await img.chainId();
-    const { stdout } = await run("ctr", [
-      "--address",
-      d.ctr.address,
-      "-n",
-      d.client.namespace,
-      "snapshots",
-      "ls",
-    ]);
+    const { stdout } = await ctr(d, "snapshots", "ls");
     assert.match(stdout, new RegExp(top.replace("sha256:", "")));
     const config = await img.config();
     assert.equal(config.rootfs.diff_ids.length, 2);

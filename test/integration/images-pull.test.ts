@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import {
   DataLossError,
   InternalError,
@@ -21,9 +19,7 @@ import {
   rpcTotal,
   startRegistry,
 } from "../../src/testing/index.js";
-import { useDaemon } from "../fixtures.js";
-
-const run = promisify(execFile);
+import { ctr, useDaemon } from "../fixtures.js";
 
 type Handler = (
   req: IncomingMessage,
@@ -88,14 +84,7 @@ describe("images: pull", () => {
     for (const l of layers) assert.equal(l.done, l.total);
     const result = await d.client.run({ image: ref });
     assert.equal(result.stdout, "pulled\n");
-    const { stdout } = await run("ctr", [
-      "--address",
-      d.ctr.address,
-      "-n",
-      d.client.namespace,
-      "images",
-      "check",
-    ]);
+    const { stdout } = await ctr(d, "images", "check");
     assert.match(stdout, /acc\/busybox:v1.*complete/);
   });
 
