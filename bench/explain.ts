@@ -4,13 +4,15 @@
 // them (containerd's grpc_server_handling_seconds), the gap (client minus daemon: transport, the
 // client's own work, and for the exit the process running and the event's trip), client CPU and
 // processes spawned (the table: bench/explain-report.ts). Then what one RPC costs, layer by layer
-// (bench/rpc-cost.ts). Medians with min and max; a table on stderr, JSON lines on stdout.
+// (bench/rpc-cost.ts), and where the client's CPU goes, by layer (bench/cpu-layers.ts). Medians
+// with min and max; a table on stderr, JSON lines on stdout.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import type { Container, Process, Task } from "containerd-sdk";
 import { Timestamp } from "../src/gen/google/protobuf/timestamp.js";
 import { type Bench, note } from "./common.js";
+import { cpuLayers } from "./cpu-layers.js";
 import { type DaemonTimes, daemonDelta, daemonTimes } from "./daemon-time.js";
 import { withSleepingTask } from "./exec.js";
 import { type Phase, report } from "./explain-report.js";
@@ -219,7 +221,7 @@ async function goRound(bench: Bench, kind: "lifecycle" | "exec", r: number): Pro
 /** Round 0 of each kind is a warm-up for both implementations and is not reported. */
 export async function explainWorkload(
   bench: Bench,
-  opts: { rounds: number; rpcCalls: number },
+  opts: { rounds: number; rpcCalls: number; cpuOps: number },
 ): Promise<void> {
   const { rounds } = opts;
   const log = new RpcLog();
@@ -254,4 +256,6 @@ export async function explainWorkload(
   report(phases);
   note(`explain: RPC cost by layer, ${opts.rpcCalls} calls × ${rounds} rounds`);
   await rpcCost(bench, rounds, opts.rpcCalls);
+  note(`explain: client CPU by layer, ${opts.cpuOps} ops × ${rounds} rounds`);
+  await cpuLayers(bench, rounds, opts.cpuOps);
 }

@@ -11,6 +11,7 @@
 // (8), BENCH_C32_N (64 lifecycles at concurrency 32), BENCH_EXEC_N (30), BENCH_EXEC_CONC_N (40 execs,
 // 8 in flight), BENCH_STDOUT_MIB (1024), BENCH_HANDLES (1000 live Container handles),
 // BENCH_MEM_N (1000 lifecycles before RSS), BENCH_EXPLAIN_CALLS (200 RPCs per layer),
+// BENCH_EXPLAIN_OPS (30 lifecycles and 30 execs per round of the CPU-by-layer profile),
 // BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
 // BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only), BENCH_LATENCY_LIVE (1000),
 // BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims).
@@ -165,7 +166,11 @@ if (selected("memory")) {
   await memoryWorkload(bench, memory);
 }
 if (selected("explain")) {
-  await explainWorkload(bench, { rounds, rpcCalls: envInt("BENCH_EXPLAIN_CALLS", 200) });
+  await explainWorkload(bench, {
+    rounds,
+    rpcCalls: envInt("BENCH_EXPLAIN_CALLS", 200),
+    cpuOps: envInt("BENCH_EXPLAIN_OPS", 30),
+  });
 }
 if (selected("rss")) {
   note(`rss ${JSON.stringify(rss)}`);
