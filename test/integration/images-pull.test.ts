@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
@@ -251,8 +252,11 @@ describe("images: pull", () => {
       await forward();
     });
     servers.push(front.server);
-    // Content already in the daemon is reused across namespaces, so push content it has never seen.
-    const unique = await buildBusyboxImage({ files: { "/etc/unique": `${Date.now()}\n`.repeat(50_000) } });
+    // Content already in the daemon is reused across namespaces, so push a layer it has never seen,
+    // big enough to be corrupted even compressed (random bytes do not compress).
+    const unique = await buildBusyboxImage({
+      files: { "/etc/unique": randomBytes(200_000).toString("base64") },
+    });
     await unique.push(`${registry.host}/acc/corrupt:v1`);
     await unique.remove();
     const ns = d.client.withNamespace("corrupt");
