@@ -5,9 +5,9 @@
 // events, buffers, timers), and V8's own (GC, microtasks, "program"). Process CPU per operation is
 // measured in an unprofiled run first: the profiler adds its own cost to the sampled total.
 import { Session } from "node:inspector/promises";
-import type { Task } from "containerd-sdk";
 import { type Bench, emit, formatTable, note, spread, spreadCell } from "./common.js";
-import { withSleepingTask } from "./exec.js";
+import { oneExec, withSleepingTask } from "./exec.js";
+import { lifecycle } from "./lifecycle.js";
 
 /** The layers, in print order. */
 const LAYERS = [
@@ -78,43 +78,20 @@ function layers(profile: Profile): Map<Layer, number> {
   return out;
 }
 
-async function lifecycle(bench: Bench): Promise<void> {
-  const c = await bench.client.containers.create(bench.nextId("cpu"), {
-    rootfs: bench.rootfs,
-    args: ["/bin/true"],
-  });
-  const task = await c.newTask();
-  await task.start();
-  await task.wait();
-  await task.delete();
-  await c.delete();
-}
-
-async function exec(task: Task, i: number): Promise<void> {
-  const p = await task.exec(`cpu${i}-${process.pid}`, { args: ["/bin/true"] });
-  await p.start();
-  await p.wait();
-  await p.delete();
-}
-
 /** Process CPU µs per op over `n` ops, unprofiled. */
-async function cpuPerOp(n: number, op: (i: number) => Promise<void>): Promise<number> {
+async function cpuPerOp(n: number, op: () => Promise<void>): Promise<number> {
   const before = process.cpuUsage();
-  for (let i = 0; i < n; i++) await op(i);
+  for (let i = 0; i < n; i++) await op();
   const used = process.cpuUsage(before);
   return (used.user + used.system) / n;
 }
 
 /** Self time per layer per op over `n` ops, profiled. */
-async function profiled(
-  session: Session,
-  n: number,
-  op: (i: number) => Promise<void>,
-): Promise<Map<Layer, number>> {
+async function profiled(session: Session, n: number, op: () => Promise<void>): Promise<Map<Layer, number>> {
   await session.post("Profiler.start");
   let profile: Profile;
   try {
-    for (let i = 0; i < n; i++) await op(i);
+    for (let i = 0; i < n; i++) await op();
   } finally {
     ({ profile } = (await session.post("Profiler.stop")) as { profile: Profile });
   }
@@ -135,10 +112,9 @@ export async function cpuLayers(bench: Bench, rounds: number, n: number): Promis
     await session.post("Profiler.enable");
     await session.post("Profiler.setSamplingInterval", { interval: 100 });
     await withSleepingTask(bench, async (task) => {
-      let execs = 0;
-      const ops: Record<string, (i: number) => Promise<void>> = {
-        lifecycle: () => lifecycle(bench),
-        exec: () => exec(task, execs++),
+      const ops: Record<string, () => Promise<void>> = {
+        lifecycle: () => lifecycle(bench, bench.nextId("cpu")),
+        exec: () => oneExec(task, bench.nextId("cpu")),
       };
       for (let r = 0; r <= rounds; r++) {
         note(`explain cpu by layer: round ${r}/${rounds}${r === 0 ? " (warm-up)" : ""}`);

@@ -23,14 +23,17 @@ export async function withSleepingTask<T>(bench: Bench, fn: (task: Task) => Prom
   }
 }
 
-/** Exec, start, wait, delete `n` times, `concurrency` at a time; the SDK's budget is 3 RPCs each. */
+/** Exec /bin/true (null IO) as `execId`, start, wait, delete: the SDK's budget is 3 RPCs. */
+export async function oneExec(task: Task, execId: string): Promise<void> {
+  const p = await task.exec(execId, { args: ["/bin/true"] });
+  await p.start();
+  await p.wait();
+  await p.delete();
+}
+
+/** {@link oneExec} `n` times, `concurrency` at a time. */
 async function execs(task: Task, n: number, concurrency: number): Promise<undefined> {
-  await pool(n, concurrency, async (i) => {
-    const p = await task.exec(`e${i}`, { args: ["/bin/true"] });
-    await p.start();
-    await p.wait();
-    await p.delete();
-  });
+  await pool(n, concurrency, (i) => oneExec(task, `e${i}`));
   return undefined;
 }
 

@@ -49,12 +49,12 @@ export function useDaemon(options: StartContainerdOptions = {}): Daemon {
   return daemon;
 }
 
-let counter = 0;
 /** Runs containerd's `ctr` against the file's daemon, in its namespace. */
 export function ctr(d: Daemon, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)("ctr", ["--address", d.ctr.address, "-n", d.client.namespace, ...args]);
 }
 
+let counter = 0;
 /** A container id unique within the test run. */
 export function uniqueId(prefix = "c"): string {
   return `${prefix}-${process.pid}-${++counter}`;
