@@ -1,25 +1,26 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
-import { type CallOptions, checkCallOptions, optionsObject, rawOptions } from "./call-options.js";
-import { Containers, type CreateContainerOptions } from "./containers.js";
+import { type CallOptions, checkCallOptions, optionsObject, rawOptions } from "./base/call-options.js";
+import { assertIdentifier } from "./base/identifiers.js";
+import { invalid } from "./base/validate.js";
+import { Containers } from "./container.js";
+import type { CreateContainerOptions } from "./containers/create-options.js";
 import { UnavailableError } from "./errors/index.js";
 import { Events } from "./events/events.js";
-import type { ClientEvents } from "./events/hub.js";
+import { type ClientEvents, EventHub } from "./events/hub.js";
 import { HealthCheckResponse_ServingStatus } from "./gen/grpc/health/v1/health.js";
-import { assertIdentifier } from "./identifiers.js";
 import { Content } from "./images/content.js";
 import { Images } from "./images/images.js";
 import { Leases, type WithLeaseOptions } from "./images/leases.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./images/snapshots.js";
-import { Introspection } from "./introspection.js";
+import { Introspection } from "./introspection/introspection.js";
 import { FifoPool } from "./io/fifo-pool.js";
-import { Namespaces } from "./namespaces.js";
-import { invalid } from "./oci/validate.js";
+import { collectOutput, type RunResult, runStdio } from "./io/run-result.js";
+import { Namespaces } from "./namespaces/namespaces.js";
 import { Connection } from "./rpc/connection.js";
 import type { RawServices } from "./rpc/services.js";
 import type { TlsOptions } from "./rpc/tls.js";
 import { unreachable } from "./rpc/unreachable.js";
-import { collectOutput, type RunResult, runStdio } from "./run-result.js";
 
 /** How `Client.connect` finds containerd. */
 export interface ConnectOptions {
@@ -68,6 +69,15 @@ export interface VersionInfo {
 
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
 
+/** What every namespace view of one connection shares. */
+interface SharedState {
+  readonly connection: Connection;
+  /** The one event stream every view's handles share. */
+  readonly hub: EventHub;
+  /** FIFOs made ahead; it makes nothing until a process is piped. */
+  readonly fifoPool: FifoPool;
+}
+
 /**
  * A connection to containerd, viewed through one namespace. `withNamespace` makes more views
  * that share the channel; closing any view closes them all.
@@ -89,12 +99,11 @@ export class Client implements AsyncDisposable {
   readonly content: Content;
   /** This namespace's leases. */
   readonly leases: Leases;
-  readonly #connection: Connection;
-  readonly #fifoPool: FifoPool;
+  readonly #shared: SharedState;
 
-  private constructor(connection: Connection, namespace: string, fifoPool: FifoPool) {
-    this.#connection = connection;
-    this.#fifoPool = fifoPool;
+  private constructor(shared: SharedState, namespace: string) {
+    this.#shared = shared;
+    const { connection, hub, fifoPool } = shared;
     this.namespace = namespace;
     this.namespaces = new Namespaces(connection.services);
     this.introspection = new Introspection(connection.services);
@@ -104,7 +113,7 @@ export class Client implements AsyncDisposable {
     this.leases = new Leases({ services: connection.services, namespace });
     this.containers = new Containers({
       services: connection.services,
-      hub: connection.hub,
+      hub,
       namespace,
       fifoPool,
       remote: connection.address.remote,
@@ -125,11 +134,13 @@ export class Client implements AsyncDisposable {
       throw invalid("fifoDir", fifoDir, "must be an absolute path");
     }
     const connection = new Connection(options.address, options.tls);
-    // One pool per connection, shared by its views; it makes nothing until a process is piped.
-    const client = new Client(connection, namespace, new FifoPool(fifoDir));
+    // One hub and one FIFO pool per connection, shared by its views; neither does anything until used.
+    const shared = { connection, hub: new EventHub(connection.services), fifoPool: new FifoPool(fifoDir) };
+    const client = new Client(shared, namespace);
     try {
       await client.version({ signal: options.signal, timeout });
     } catch (err) {
+      shared.hub.close();
       connection.close();
       throw unreachable({ ...connection.address, tls: options.tls !== undefined }, err);
     }
@@ -138,13 +149,13 @@ export class Client implements AsyncDisposable {
 
   /** The socket path (or `tcp://host:port`) this client talks to. */
   get address(): string {
-    return this.#connection.address.path;
+    return this.#shared.connection.address.path;
   }
 
   /** A view of the same connection in namespace `namespace`. */
   withNamespace(namespace: string): Client {
     assertIdentifier(namespace, "namespace");
-    return new Client(this.#connection, namespace, this.#fifoPool);
+    return new Client(this.#shared, namespace);
   }
 
   /** The daemon's version and git revision. */
@@ -161,7 +172,7 @@ export class Client implements AsyncDisposable {
 
   /** A snapshotter of this namespace (default `overlayfs`): prepare, view, commit, mounts, … */
   snapshots(name: string = DEFAULT_SNAPSHOTTER): Snapshotter {
-    return new Snapshotter({ services: this.#connection.services, namespace: this.namespace }, name);
+    return new Snapshotter({ services: this.#shared.connection.services, namespace: this.namespace }, name);
   }
 
   /**
@@ -199,10 +210,10 @@ export class Client implements AsyncDisposable {
    * Namespaced calls need `{ namespace }` in their options; types are generated and may change.
    */
   get raw(): RawServices {
-    if (this.#connection.closed) {
+    if (this.#shared.connection.closed) {
       throw new UnavailableError(`containerd-sdk: the client for ${this.address} is closed`);
     }
-    return this.#connection.services;
+    return this.#shared.connection.services;
   }
 
   /**
@@ -211,25 +222,27 @@ export class Client implements AsyncDisposable {
    * (`"reconnect"`). Listeners are shared by all views and removed by `close()`.
    */
   on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this {
-    this.#connection.hub.on(event, listener as never);
+    this.#shared.hub.on(event, listener as never);
     return this;
   }
 
   /** @internal Entries the event hub holds for handles (records, listeners, presence); for tests. */
   get eventHubSize(): number {
-    return this.#connection.hub.size;
+    return this.#shared.hub.size;
   }
 
   /** Removes a listener added with `on`. */
   off<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this {
-    this.#connection.hub.off(event, listener as never);
+    this.#shared.hub.off(event, listener as never);
     return this;
   }
 
   /** Closes the channel shared by every view. Idempotent; nothing keeps Node's loop alive afterwards. */
   async close(): Promise<void> {
-    this.#connection.close();
-    await this.#fifoPool.close();
+    const { hub, connection, fifoPool } = this.#shared;
+    hub.close();
+    connection.close();
+    await fifoPool.close();
   }
 
   /** Same as `close()`, for `await using`. */

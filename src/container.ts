@@ -1,18 +1,26 @@
 import { EventEmitter } from "node:events";
-import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
-import { type AnyValue, type ContainerInfo, checkExtensions, toContainerInfo } from "./container-info.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "./base/call-options.js";
+import { checkStringRecord, invalid, isRecord } from "./base/validate.js";
+import { createContainer } from "./containers/create.js";
+import type { CreateContainerOptions, ListContainersOptions } from "./containers/create-options.js";
+import type { HandleContext } from "./containers/handle-context.js";
+import { listContainers, loadContainer } from "./containers/load.js";
+import { snapshotMounts } from "./containers/snapshot-mounts.js";
 import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
-import type { HandleContext } from "./handle-context.js";
-import { snapshotMounts } from "./images/container-mounts.js";
 import { attachStdio, type StdioSpec } from "./io/index.js";
 import { refuseRemoteFifos } from "./io/remote.js";
 import type { Spec } from "./oci/index.js";
-import { checkStringRecord, invalid, isRecord } from "./oci/validate.js";
-import { toProcessState } from "./process-status.js";
-import { toMounts } from "./rootfs-mounts.js";
+import {
+  type AnyValue,
+  type ContainerInfo,
+  checkExtensions,
+  toContainerInfo,
+} from "./runtime/container-info.js";
+import { toProcessState } from "./runtime/process-status.js";
+import { toMounts } from "./runtime/rootfs-mounts.js";
 import { type NewTaskOptions, Task } from "./task.js";
 import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
 
@@ -280,4 +288,31 @@ function toRecordStub(id: string): ContainerRecord {
     updatedAt: undefined,
     extensions: {},
   };
+}
+
+/** The containers of one namespace: `client.containers`. */
+export class Containers {
+  readonly #ctx: HandleContext;
+
+  /** @internal */
+  constructor(ctx: HandleContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
+  async create(id: string, options: CreateContainerOptions = {}): Promise<Container> {
+    const { info, mounts } = await createContainer(this.#ctx, id, options);
+    return new Container(this.#ctx, info, mounts);
+  }
+
+  /** A handle for an existing container (one RPC); NotFoundError when there is none. */
+  async load(id: string, options?: CallOptions): Promise<Container> {
+    return new Container(this.#ctx, await loadContainer(this.#ctx, id, options));
+  }
+
+  /** Handles for the namespace's containers, optionally filtered; streamed when the daemon can. */
+  async list(options: ListContainersOptions = {}): Promise<Container[]> {
+    const infos = await listContainers(this.#ctx, options);
+    return infos.map((info) => new Container(this.#ctx, info));
+  }
 }

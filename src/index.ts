@@ -1,4 +1,5 @@
-export type { CallOptions } from "./call-options.js";
+export type { CallOptions } from "./base/call-options.js";
+export { assertIdentifier } from "./base/identifiers.js";
 export {
   Client,
   type ConnectOptions,
@@ -9,18 +10,22 @@ export {
 export {
   Container,
   type ContainerEvents,
+  type Containers,
   type DeleteContainerOptions,
   type InfoOptions,
   type LoadTaskOptions,
   type UpdateContainerOptions,
 } from "./container.js";
-export type { ContainerInfo, RuncOptions, RuntimeInfo } from "./container-info.js";
 export {
-  type Containers,
   type CreateContainerOptions,
   DEFAULT_RUNTIME,
   type ListContainersOptions,
-} from "./containers.js";
+} from "./containers/create-options.js";
+export {
+  DEFAULT_RUNTIME_LABEL,
+  DEFAULT_SNAPSHOTTER,
+  DEFAULT_SNAPSHOTTER_LABEL,
+} from "./containers/namespace-defaults.js";
 export * from "./errors/index.js";
 export type {
   ContainerdEvent,
@@ -35,9 +40,8 @@ export type {
 export type { Events, SubscribeOptions } from "./events/events.js";
 export { type FilterOperator, filters } from "./events/filters.js";
 export type { ClientEvents, DisconnectInfo, ReconnectInfo } from "./events/hub.js";
-export { assertIdentifier } from "./identifiers.js";
 export * from "./images/index.js";
-export type { Introspection, PluginInfo } from "./introspection.js";
+export type { Introspection, PluginInfo } from "./introspection/introspection.js";
 export type {
   LogBinaryOption,
   OutputOption,
@@ -46,14 +50,8 @@ export type {
   StdioSpec,
   StdioStreams,
 } from "./io/index.js";
-export type { LoadProcessOptions } from "./load-process.js";
-export type { TaskMetrics } from "./metrics.js";
-export {
-  DEFAULT_RUNTIME_LABEL,
-  DEFAULT_SNAPSHOTTER,
-  DEFAULT_SNAPSHOTTER_LABEL,
-} from "./namespace-defaults.js";
-export type { NamespaceInfo, Namespaces } from "./namespaces.js";
+export type { RunResult } from "./io/run-result.js";
+export type { NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export {
   HOST_NAMESPACES,
   type HostNamespace,
@@ -64,6 +62,7 @@ export {
 /** OCI runtime spec types (`oci.Spec`, `oci.Process`, `oci.Mount` …), as containerd stores them. */
 export type * as oci from "./oci/spec.js";
 export { type ResolvedUser, resolveUser } from "./oci/user-lookup.js";
+export type { LoadProcessOptions } from "./process.js";
 export {
   type DeleteProcessOptions,
   type KillOptions,
@@ -72,14 +71,16 @@ export {
   ProcessHandle,
   type WaitOptions,
 } from "./process.js";
-export type { ProcessState, ProcessStatus } from "./process-status.js";
-export type { RootfsMount } from "./rootfs-mounts.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { NamespaceCallOptions } from "./rpc/call-metadata.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
 export type { TlsOptions } from "./rpc/tls.js";
-export type { RunResult } from "./run-result.js";
-export type { Signal } from "./signals.js";
+export type { ContainerInfo, RuncOptions, RuntimeInfo } from "./runtime/container-info.js";
+export type { TaskMetrics } from "./runtime/metrics.js";
+export type { ProcessState, ProcessStatus } from "./runtime/process-status.js";
+export type { RootfsMount } from "./runtime/rootfs-mounts.js";
+export type { Signal } from "./runtime/signals.js";
+export type { TaskRuntimeOptions } from "./runtime/task-runtime.js";
 export {
   type ExecOptions,
   type NewTaskOptions,
@@ -88,5 +89,4 @@ export {
   Task,
   type UpdateTaskOptions,
 } from "./task.js";
-export type { TaskRuntimeOptions } from "./task-runtime.js";
 export { type AnyValue, decodeAny, encodeAny, normalizeTypeUrl } from "./typeurl/index.js";

@@ -1,18 +1,19 @@
 import { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { abortable } from "abort-controller-x";
-import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
-import { retryWhileShimCleansUp } from "./dead-shim.js";
-import { FailedPreconditionError, isNotFound, isUnknown } from "./errors/index.js";
-import { withDeadline } from "./events/deadline.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "./base/call-options.js";
+import { withDeadline } from "./base/deadline.js";
+import { assertIdentifier } from "./base/identifiers.js";
+import { invalid } from "./base/validate.js";
+import type { HandleContext } from "./containers/handle-context.js";
+import { FailedPreconditionError, InvalidArgumentError, isNotFound, isUnknown } from "./errors/index.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import { ProcessRecord } from "./events/process-record.js";
-import type { HandleContext } from "./handle-context.js";
-import type { ProcessIO } from "./io/index.js";
-import { invalid } from "./oci/validate.js";
-import { type ProcessStatus, toProcessState } from "./process-status.js";
+import { attachStdio, type ProcessIO, type StdioSpec } from "./io/index.js";
 import { inOperation } from "./rpc/operation.js";
-import { type Signal, signalNumber } from "./signals.js";
+import { retryWhileShimCleansUp } from "./runtime/dead-shim.js";
+import { type ProcessStatus, toProcessState } from "./runtime/process-status.js";
+import { type Signal, signalNumber } from "./runtime/signals.js";
 
 /** Events a process handle emits. Listening costs a hub entry only while a listener is attached. */
 export interface ProcessEvents {
@@ -455,4 +456,41 @@ export class Process extends ProcessHandle {
     );
     return { exitCode: res.exitStatus, exitedAt: res.exitedAt ?? new Date(0) };
   }
+}
+
+/** What `task.loadProcess()` takes. */
+export interface LoadProcessOptions extends CallOptions, Pick<StdioSpec, "stdio"> {
+  /** Re-open the process's FIFOs with `stdio` (default `"pipe"`), so output and stdin work again. */
+  attach?: boolean;
+}
+
+/** One Tasks.Get for `execId` in the task `containerId`; NotFoundError when there is no such exec. */
+export async function loadProcess(
+  ctx: HandleContext,
+  containerId: string,
+  execId: string,
+  options: LoadProcessOptions = {},
+): Promise<Process> {
+  assertIdentifier(execId, "execId");
+  // The stream must be live before reading the state, or an exit in between would be lost.
+  await ctx.hub.ready(ctx.namespace);
+  const res = await ctx.services.tasks.get({ containerId, execId }, rawOptions(options, ctx.namespace));
+  const p = res.process;
+  if (!p)
+    throw new InvalidArgumentError(`containerd returned no process "${execId}" for task "${containerId}"`);
+  const state = toProcessState(p.status);
+  const config = { stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, terminal: p.terminal };
+  const io = options.attach
+    ? await attachStdio({ stdio: options.stdio ?? "pipe", config, removeOnClose: true })
+    : undefined;
+  io?.attached();
+  return new Process({
+    ctx,
+    containerId,
+    execId,
+    pid: state === "created" ? undefined : p.pid,
+    io,
+    started: state !== "created",
+    exited: state === "stopped" ? { exitCode: p.exitStatus, exitedAt: p.exitedAt ?? new Date(0) } : undefined,
+  });
 }

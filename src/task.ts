@@ -1,18 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { type CallOptions, checkCallOptions, rawOptions } from "./call-options.js";
-import type { ContainerInfo } from "./container-info.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "./base/call-options.js";
+import { assertIdentifier } from "./base/identifiers.js";
+import { checkStringRecord } from "./base/validate.js";
+import type { HandleContext } from "./containers/handle-context.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { ExitStatus } from "./events/event.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
-import type { HandleContext } from "./handle-context.js";
-import { assertIdentifier } from "./identifiers.js";
 import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
 import type { Image } from "./images/image.js";
-import { Images } from "./images/images.js";
 import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
-import { type LoadProcessOptions, loadProcess } from "./load-process.js";
-import { type TaskMetrics, toTaskMetrics } from "./metrics.js";
+import { collectOutput, type RunResult, runStdio } from "./io/run-result.js";
 import {
   applyProcessOptions,
   type ProcessOptions,
@@ -21,12 +19,12 @@ import {
   toLinuxResources,
 } from "./oci/index.js";
 import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
-import { checkStringRecord } from "./oci/validate.js";
-import { Process, ProcessHandle, type ProcessInit } from "./process.js";
-import { explainRemovedRuntime } from "./removed-runtime.js";
-import type { RootfsMount } from "./rootfs-mounts.js";
-import { collectOutput, type RunResult, runStdio } from "./run-result.js";
-import { type TaskRuntimeOptions, taskRuntimeFields } from "./task-runtime.js";
+import { type LoadProcessOptions, loadProcess, Process, ProcessHandle, type ProcessInit } from "./process.js";
+import type { ContainerInfo } from "./runtime/container-info.js";
+import { type TaskMetrics, toTaskMetrics } from "./runtime/metrics.js";
+import { explainRemovedRuntime } from "./runtime/removed-runtime.js";
+import type { RootfsMount } from "./runtime/rootfs-mounts.js";
+import { type TaskRuntimeOptions, taskRuntimeFields } from "./runtime/task-runtime.js";
 import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
 
 /** What `container.newTask` takes. */
@@ -182,7 +180,7 @@ export class Task extends ProcessHandle {
    * restores it); with `exit`, the task stops afterwards. Needs CRIU on the daemon's host.
    */
   async checkpoint(options?: CheckpointOptions): Promise<Image> {
-    return checkpointTask(this.ctx, new Images(this.ctx), this.id, checkCallOptions(options));
+    return checkpointTask(this.ctx, this.id, checkCallOptions(options));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client } from "../client.js";
+import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health.js";
+import { Connection } from "../rpc/connection.js";
 
 const POLL_MS = 50;
 
@@ -19,17 +20,22 @@ export async function waitHealthy(address: string, timeout: number, signal: Abor
       throw new Error(`containerd did not report SERVING on ${address} within ${timeout} ms${detail}`);
     }
     try {
-      const client = await Client.connect({ address, timeout: Math.min(remaining, 1000), signal });
-      try {
-        if (await client.serving({ timeout: Math.min(Math.max(deadline - Date.now(), 1), 1000), signal }))
-          return;
-      } finally {
-        await client.close();
-      }
+      if (await serving(address, Math.min(Math.max(remaining, 1), 1000), signal)) return;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       last = err;
     }
     await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+/** One Health.Check over a connection of its own (the daemon may have restarted since the last). */
+async function serving(address: string, timeout: number, signal: AbortSignal): Promise<boolean> {
+  const connection = new Connection(address);
+  try {
+    const res = await connection.services.health.check({ service: "" }, { deadline: timeout, signal });
+    return res.status === HealthCheckResponse_ServingStatus.SERVING;
+  } finally {
+    connection.close();
   }
 }

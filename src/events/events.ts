@@ -1,4 +1,4 @@
-import { checkCallOptions, streamOptions } from "../call-options.js";
+import { checkCallOptions, streamOptions } from "../base/call-options.js";
 import { InvalidArgumentError, isUnknown } from "../errors/index.js";
 import type { RawServices } from "../rpc/services.js";
 import { decodeEnvelope } from "./decode.js";

@@ -1,8 +1,8 @@
 import createDebug from "debug";
 import pLimit from "p-limit";
 import { isNotFound, NotFoundError } from "../errors/index.js";
-import { toProcessState } from "../process-status.js";
 import type { RawServices } from "../rpc/services.js";
+import { toProcessState } from "../runtime/process-status.js";
 import type { ProcessRecord } from "./process-record.js";
 
 const debug = createDebug("containerd-sdk:events");

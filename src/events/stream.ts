@@ -1,8 +1,8 @@
 import createDebug from "debug";
+import { backoffDelay } from "../base/backoff.js";
 import { DeadlineExceededError, UnavailableError } from "../errors/index.js";
 import type { Envelope } from "../gen/github.com/containerd/containerd/api/services/events/v1/events.js";
 import type { RawServices } from "../rpc/services.js";
-import { backoffDelay } from "./backoff.js";
 import { Subscription, type SubscriptionHooks } from "./subscription.js";
 
 const debug = createDebug("containerd-sdk:events");

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
-import { type CallOptions, rawOptions } from "../call-options.js";
+import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { assertIdentifier } from "../base/identifiers.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import { Status } from "../gen/github.com/containerd/containerd/api/types/task/task.js";
-import { assertIdentifier } from "../identifiers.js";
 import { encodeAny } from "../typeurl/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
 import { fromWireDescriptor } from "./descriptor.js";
 import type { Image } from "./image.js";
-import type { Images } from "./images.js";
+import { createImage } from "./image-store.js";
 import { Leases } from "./leases.js";
 import { childLabels } from "./manifest.js";
 import { MediaType } from "./media-types.js";
@@ -33,7 +33,6 @@ export interface CheckpointOptions extends CallOptions {
  */
 export async function checkpointTask(
   ctx: ImagesContext,
-  images: Images,
   containerId: string,
   options: CheckpointOptions = {},
 ): Promise<Image> {
@@ -71,7 +70,8 @@ export async function checkpointTask(
         labels: childLabels(index),
         signal: options.signal,
       });
-      return images.create(
+      return createImage(
+        ctx,
         name,
         { mediaType: MediaType.ociIndex, digest, size: body.length },
         { labels: { "containerd.io/checkpoint": "true" }, signal: options.signal },

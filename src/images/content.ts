@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Long from "long";
-import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../base/call-options.js";
+import { invalid } from "../base/validate.js";
 import type { Info as WireInfo } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
-import { invalid } from "../oci/validate.js";
 import { ContentWriter } from "./content-writer.js";
 import type { ImagesContext } from "./context.js";
 import { isDigest, toNumber } from "./descriptor.js";

@@ -1,5 +1,5 @@
-import { type CallOptions, rawOptions } from "../call-options.js";
-import { type RootfsMount, toMounts } from "../rootfs-mounts.js";
+import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { type RootfsMount, toMounts } from "../runtime/rootfs-mounts.js";
 import type { ImagesContext } from "./context.js";
 import { type Descriptor, fromWireDescriptor, toWireDescriptor } from "./descriptor.js";
 

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type * as tar from "tar-stream";
-import type { CallOptions } from "../call-options.js";
+import type { CallOptions } from "../base/call-options.js";
 import { isNotFound } from "../errors/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";

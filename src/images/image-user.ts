@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { FailedPreconditionError } from "../errors/index.js";
 import { type ResolvedUser, resolveUser } from "../oci/user-lookup.js";
-import type { RootfsMount } from "../rootfs-mounts.js";
+import type { RootfsMount } from "../runtime/rootfs-mounts.js";
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
-import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
+import { checkStringRecord } from "../base/validate.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
-import { checkStringRecord } from "../oci/validate.js";
 import { chainIds } from "./chain-id.js";
 import type { ImagesContext } from "./context.js";
 import { type Descriptor, fromWireDescriptor, type Platform, toWireDescriptor } from "./descriptor.js";

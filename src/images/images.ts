@@ -1,19 +1,21 @@
 import type { Readable, Writable } from "node:stream";
-import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
-import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
-import { checkStringRecord, invalid, isRecord } from "../oci/validate.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
 import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
-import { type Descriptor, isDigest, toWireDescriptor } from "./descriptor.js";
+import type { Descriptor } from "./descriptor.js";
 import { type ExportOptions, exportImages } from "./export.js";
 import { Image, toImageInfo } from "./image.js";
+import {
+  assertImageName,
+  type CreateImageOptions,
+  createImage,
+  getImage,
+  storeImage,
+} from "./image-store.js";
 import { type ImportOptions, importImages } from "./import.js";
 import { type PullOptions, pullImage } from "./pull/pull.js";
 
-/** What `images.create` takes. */
-export interface CreateImageOptions extends CallOptions {
-  labels?: Record<string, string>;
-}
+export type { CreateImageOptions };
 
 /** The namespace's images (`client.images`). */
 export class Images {
@@ -25,11 +27,8 @@ export class Images {
   }
 
   /** The image named `name` (one RPC); NotFoundError when there is none. */
-  async get(name: string, options?: CallOptions): Promise<Image> {
-    options = checkCallOptions(options);
-    assertName(name);
-    const res = await this.#ctx.services.images.get({ name }, rawOptions(options, this.#ctx.namespace));
-    return new Image(this.#ctx, toImageInfo(res.image));
+  get(name: string, options?: CallOptions): Promise<Image> {
+    return getImage(this.#ctx, name, options);
   }
 
   /** Images, optionally filtered (`name==…`, `name~=^docker.io/`, `labels."k"==v`, `target.digest==…`); OR'd. */
@@ -43,39 +42,16 @@ export class Images {
   }
 
   /** Creates an image record pointing at `target` (one RPC); AlreadyExistsError if the name is taken. */
-  async create(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
-    options = checkCallOptions(options);
-    assertName(name);
-    assertTarget(target);
-    const res = await this.#ctx.services.images.create(
-      { image: imageRecord(name, target, options.labels) },
-      rawOptions(options, this.#ctx.namespace),
-    );
-    return new Image(this.#ctx, toImageInfo(res.image));
+  create(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
+    return createImage(this.#ctx, name, target, options);
   }
 
   /**
    * Points `name` at `target`, creating the record or moving an existing one (its labels are
    * replaced when given). @internal What import and pull use.
    */
-  async store(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
-    options = checkCallOptions(options);
-    try {
-      return await this.create(name, target, options);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
-    const mask = options.labels ? ["target", "labels"] : ["target"];
-    try {
-      const res = await this.#ctx.services.images.update(
-        { image: imageRecord(name, target, options.labels), updateMask: mask },
-        rawOptions(options, this.#ctx.namespace),
-      );
-      return new Image(this.#ctx, toImageInfo(res.image));
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      return this.create(name, target, options); // deleted in between
-    }
+  store(name: string, target: Descriptor, options: CreateImageOptions = {}): Promise<Image> {
+    return storeImage(this.#ctx, name, target, options);
   }
 
   /** Gives the image `source` a second name `name` (same target and labels); two RPCs. */
@@ -88,7 +64,7 @@ export class Images {
   /** Deletes an image record; with `sync`, after GC has removed what only it held (one RPC). */
   async delete(name: string, options: CallOptions & { sync?: boolean } = {}): Promise<void> {
     options = checkCallOptions(options);
-    assertName(name);
+    assertImageName(name);
     await this.#ctx.services.images.delete(
       { name, sync: options.sync ?? false },
       rawOptions(options, this.#ctx.namespace),
@@ -101,7 +77,7 @@ export class Images {
    */
   async import(source: string | Readable, options: ImportOptions = {}): Promise<Image[]> {
     options = checkCallOptions(options);
-    return importImages(this.#ctx, this, source, options);
+    return importImages(this.#ctx, source, options);
   }
 
   /** Writes the named images as an OCI layout tar (with a Docker `manifest.json`) to `destination`. */
@@ -118,7 +94,7 @@ export class Images {
    */
   async checkpoint(containerId: string, options: CheckpointOptions = {}): Promise<Image> {
     options = checkCallOptions(options);
-    return checkpointTask(this.#ctx, this, containerId, options);
+    return checkpointTask(this.#ctx, containerId, options);
   }
 
   /**
@@ -127,35 +103,6 @@ export class Images {
    */
   async pull(reference: string, options: PullOptions = {}): Promise<Image> {
     options = checkCallOptions(options);
-    return pullImage(this.#ctx, this, reference, options);
+    return pullImage(this.#ctx, reference, options);
   }
-}
-
-function assertName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || name === "") {
-    throw new InvalidArgumentError("name: an image name is required", { field: "name" });
-  }
-}
-
-function assertTarget(target: Descriptor): void {
-  if (!isRecord(target) || !isDigest(target.digest)) {
-    throw invalid(
-      "target",
-      isRecord(target) ? target.digest : target,
-      "is not a descriptor with a sha256 digest",
-    );
-  }
-  if (!target.mediaType) throw new InvalidArgumentError("target.mediaType: required", { field: "target" });
-  if (!(target.size > 0)) throw new InvalidArgumentError("target.size: must be > 0", { field: "target" });
-}
-
-/** The wire record for an image; labels are checked here, before any RPC. */
-function imageRecord(name: string, target: Descriptor, labels: Record<string, string> | undefined) {
-  return {
-    name,
-    labels: checkStringRecord("labels", labels ?? {}),
-    target: toWireDescriptor(target),
-    createdAt: undefined,
-    updatedAt: undefined,
-  };
 }

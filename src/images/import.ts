@@ -4,14 +4,14 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import createDebug from "debug";
-import type { CallOptions } from "../call-options.js";
+import type { CallOptions } from "../base/call-options.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { Content } from "./content.js";
 import { ContentWriter } from "./content-writer.js";
 import type { ImagesContext } from "./context.js";
 import type { Descriptor, Platform } from "./descriptor.js";
 import type { Image } from "./image.js";
-import type { Images } from "./images.js";
+import { storeImage } from "./image-store.js";
 import { Label } from "./labels.js";
 import { Leases } from "./leases.js";
 import { checkManifestBody, childLabels, type IndexJson, type ManifestJson, parseJson } from "./manifest.js";
@@ -50,7 +50,6 @@ interface Scan {
 /** @internal Implements `images.import`. */
 export async function importImages(
   ctx: ImagesContext,
-  images: Images,
   source: string | Readable,
   options: ImportOptions,
 ): Promise<Image[]> {
@@ -77,7 +76,7 @@ export async function importImages(
       });
     }
     const out: Image[] = [];
-    for (const { name, target } of records) out.push(await images.store(name, target, options));
+    for (const { name, target } of records) out.push(await storeImage(ctx, name, target, options));
     return out;
   });
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+export { LEASE_HEADER } from "../rpc/lease-context.js";
 export { chainIds } from "./chain-id.js";
 export type { CheckpointOptions } from "./checkpoint.js";
 export type {
@@ -19,7 +21,6 @@ export { Image, type ImageInfo, type ImagePlatformOptions, type UnpackOptions } 
 export { resolveImageUser } from "./image-user.js";
 export { type CreateImageOptions, Images } from "./images.js";
 export type { ImportOptions } from "./import.js";
-export { LEASE_HEADER } from "./lease-context.js";
 export {
   type CreateLeaseOptions,
   type DeleteLeaseOptions,

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { type CallOptions, checkCallOptions, rawOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
+import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
-import { invalid } from "../oci/validate.js";
+import { currentLease, runInLease } from "../rpc/lease-context.js";
 import type { ImagesContext } from "./context.js";
 import { Label } from "./labels.js";
-import { currentLease, runInLease } from "./lease-context.js";
 
 /** A lease: while it lives, what it lists is safe from GC. */
 export interface LeaseInfo {

@@ -1,4 +1,4 @@
-import type { CallOptions } from "../call-options.js";
+import type { CallOptions } from "../base/call-options.js";
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";

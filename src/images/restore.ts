@@ -1,11 +1,11 @@
-import type { CallOptions } from "../call-options.js";
+import type { CallOptions } from "../base/call-options.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import type { Descriptor as WireDescriptor } from "../gen/github.com/containerd/containerd/api/types/descriptor.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
 import { toWireDescriptor } from "./descriptor.js";
 import { Image } from "./image.js";
-import { Images } from "./images.js";
+import { getImage } from "./image-store.js";
 import { parseJson } from "./manifest.js";
 
 /** The CRIU image in a checkpoint index, as containerd's runtime names it. */
@@ -26,7 +26,7 @@ export async function checkpointDescriptor(
       field: "checkpoint",
     });
   }
-  const image = typeof checkpoint === "string" ? await new Images(ctx).get(checkpoint, options) : checkpoint;
+  const image = typeof checkpoint === "string" ? await getImage(ctx, checkpoint, options) : checkpoint;
   const body = await new Content(ctx).readAll(image.target.digest, options);
   const index = parseJson<{ manifests?: unknown }>(body, `checkpoint image "${image.name}"`);
   const manifests = Array.isArray(index.manifests) ? index.manifests : [];

@@ -1,12 +1,12 @@
-import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../call-options.js";
+import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../base/call-options.js";
+import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import {
   Kind,
   type Info as WireInfo,
 } from "../gen/github.com/containerd/containerd/api/services/snapshots/v1/snapshots.js";
 import type { Mount } from "../gen/github.com/containerd/containerd/api/types/mount.js";
-import { invalid } from "../oci/validate.js";
-import type { RootfsMount } from "../rootfs-mounts.js";
+import type { RootfsMount } from "../runtime/rootfs-mounts.js";
 import type { ImagesContext } from "./context.js";
 import { toNumber } from "./descriptor.js";
 

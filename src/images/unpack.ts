@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import createDebug from "debug";
-import type { CallOptions } from "../call-options.js";
+import type { CallOptions } from "../base/call-options.js";
 import { DataLossError, FailedPreconditionError, isAlreadyExists } from "../errors/index.js";
 import { chainIds } from "./chain-id.js";
 import { Content } from "./content.js";

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
+import { IDENTIFIER_PATTERN } from "../base/identifiers.js";
+import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
-import { IDENTIFIER_PATTERN } from "../identifiers.js";
-import { invalid } from "../oci/validate.js";
 import { type FifoPool, mkfifos } from "./fifo-pool.js";
 import { debug } from "./log.js";
 

@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
+import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
-import { invalid } from "../oci/validate.js";
 
 /** A logging binary the shim starts for stdout and stderr (fd 3 stdout, fd 4 stderr, fd 5 ready). */
 export interface LogBinaryOption {

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import { checkStringArray, invalid } from "../base/validate.js";
 import type { LinuxCapabilities } from "./spec.js";
-import { checkStringArray, invalid } from "./validate.js";
 
 /**
  * containerd's default set (`defaultUnixCaps`): what an unprivileged container gets in

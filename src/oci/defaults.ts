@@ -5,13 +5,14 @@
  *
  * @module
  */
+
+import { checkString, invalid } from "../base/validate.js";
 import { DEFAULT_CAPABILITIES } from "./capabilities.js";
 import { defaultDeviceRules } from "./devices.js";
 import { DEFAULT_PATH_ENV } from "./env.js";
 import { defaultMounts } from "./mounts.js";
 import { defaultRlimits } from "./rlimits.js";
 import type { LinuxNamespace, Spec } from "./spec.js";
-import { checkString, invalid } from "./validate.js";
 
 /** The runtime-spec version containerd 1.6 writes (`specs.Version` it vendors). */
 export const OCI_VERSION = "1.0.2-dev";

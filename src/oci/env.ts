@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkString, invalid, isRecord } from "./validate.js";
+import { checkString, invalid, isRecord } from "../base/validate.js";
 
 /** The `PATH` containerd gives a container whose image sets none (`defaultUnixEnv`). */
 export const DEFAULT_PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

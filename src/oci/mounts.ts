@@ -4,8 +4,8 @@
  * @module
  */
 import { posix } from "node:path";
+import { checkAbsolutePath, checkString, checkStringArray, invalid, isRecord } from "../base/validate.js";
 import type { Mount } from "./spec.js";
-import { checkAbsolutePath, checkString, checkStringArray, invalid, isRecord } from "./validate.js";
 
 /**
  * The mounts containerd puts in every Linux spec (`oci/mounts.go`): proc, a tmpfs

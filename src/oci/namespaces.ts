@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import { checkString, invalid } from "../base/validate.js";
 import type { LinuxNamespace } from "./spec.js";
-import { checkString, invalid } from "./validate.js";
 
 /**
  * Namespaces a container may share with the host. `mount` is not among them: runc

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import { checkBoolean, checkString, checkStringRecord, invalid, isRecord } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import { applyCapabilityChanges } from "./capabilities.js";
 import { defaultSpec, type SpecContext } from "./defaults.js";
@@ -12,7 +14,6 @@ import { makePrivileged } from "./privileged.js";
 import { applyProcessOptions, PROCESS_OPTION_KEYS, type ProcessOptions } from "./process.js";
 import { type ResourceOptions, toLinuxResources } from "./resources.js";
 import type { Mount, Spec } from "./spec.js";
-import { checkBoolean, checkString, checkStringRecord, invalid, isRecord } from "./validate.js";
 
 /** Everything a caller may say about a container's spec. All fields are optional. */
 export interface SpecOptions extends ProcessOptions {

@@ -3,11 +3,12 @@
  *
  * @module
  */
+
+import { checkAbsolutePath, checkBoolean, checkStringArray, invalid } from "../base/validate.js";
 import { mergeEnv, normalizeEnv } from "./env.js";
 import { mergeRlimits } from "./rlimits.js";
 import type { POSIXRlimit, Process } from "./spec.js";
 import { parseUser } from "./user.js";
-import { checkAbsolutePath, checkBoolean, checkStringArray, invalid } from "./validate.js";
 
 /** What a caller may set on a process. Absent fields keep the base value. */
 export interface ProcessOptions {

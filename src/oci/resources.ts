@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import { checkInteger, checkKnownKeys, checkString, invalid, isRecord } from "../base/validate.js";
 import type { LinuxResources } from "./spec.js";
-import { checkInteger, checkKnownKeys, checkString, invalid, isRecord } from "./validate.js";
 
 /** Resource limits in plain units. Every field is optional; absent means "leave as is". */
 export interface ResourceOptions {

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import { checkInteger, checkString, invalid, isRecord } from "../base/validate.js";
 import type { POSIXRlimit } from "./spec.js";
-import { checkInteger, checkString, invalid, isRecord } from "./validate.js";
 
 /** The rlimit types runc accepts. */
 export const RLIMIT_TYPES: readonly string[] = Object.freeze([

@@ -5,9 +5,9 @@
  * @module
  */
 import { isAbsolute } from "node:path";
+import { checkInteger } from "../base/validate.js";
 import type { Process } from "./spec.js";
 import { resolveUser } from "./user-lookup.js";
-import { checkInteger } from "./validate.js";
 
 /** `user` turned into a numeric `"uid:gid"`, plus the groups to put in `additionalGids`. */
 export interface UserOption {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInteger, invalid } from "./validate.js";
+import { checkInteger, invalid } from "../base/validate.js";
 
 const MAX_ID = 2 ** 32 - 1;
 

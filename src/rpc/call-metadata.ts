@@ -1,5 +1,5 @@
 import { type CallOptions, Metadata } from "nice-grpc-common";
-import { currentLease, LEASE_HEADER } from "../images/lease-context.js";
+import { currentLease, LEASE_HEADER } from "./lease-context.js";
 
 /** Per-call option of the raw stubs: the containerd namespace a call runs in (`containerd-namespace` metadata). */
 export interface NamespaceCallOptions {

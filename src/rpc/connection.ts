@@ -1,5 +1,4 @@
 import type { Channel } from "nice-grpc";
-import { EventHub } from "../events/hub.js";
 import { type ResolvedAddress, resolveAddress } from "./address.js";
 import { createContainerdChannel } from "./channel.js";
 import { createServices, type RawServices } from "./services.js";
@@ -9,8 +8,6 @@ import { channelSecurity, type TlsOptions } from "./tls.js";
 export class Connection {
   readonly address: ResolvedAddress;
   readonly services: RawServices;
-  /** The one event stream every view's handles share. */
-  readonly hub: EventHub;
   readonly #channel: Channel;
   #closed = false;
 
@@ -18,18 +15,16 @@ export class Connection {
     this.address = resolveAddress(address);
     this.#channel = createContainerdChannel(this.address.target, channelSecurity(this.address, tls));
     this.services = createServices(this.#channel, this.address.path);
-    this.hub = new EventHub(this.services);
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Ends the event stream and closes the channel, once; grpc-js then fails pending calls. */
+  /** Closes the channel, once; grpc-js then fails pending calls. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.hub.close();
     this.#channel.close();
   }
 }

@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
-import type { HandleContext } from "../../src/handle-context.js";
+import type { HandleContext } from "../../src/containers/handle-context.js";
+import { resolveSnapshotter } from "../../src/containers/namespace-defaults.js";
 import { Client, DEFAULT_RUNTIME_LABEL, DEFAULT_SNAPSHOTTER_LABEL, NotFoundError } from "../../src/index.js";
-import { resolveSnapshotter } from "../../src/namespace-defaults.js";
 import { rpcDelta } from "../../src/testing/index.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
 

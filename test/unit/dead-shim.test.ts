@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { retryWhileShimCleansUp } from "../../src/dead-shim.js";
 import { NotFoundError, UnknownError } from "../../src/index.js";
+import { retryWhileShimCleansUp } from "../../src/runtime/dead-shim.js";
 
 const shimClosed = () => new UnknownError("failed to delete task: ttrpc: closed");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { backoffDelay, MAX_BACKOFF_MS } from "../../src/events/backoff.js";
+import { backoffDelay, MAX_BACKOFF_MS } from "../../src/base/backoff.js";
 import { decodeEnvelope } from "../../src/events/decode.js";
 import { assertFilter } from "../../src/events/filters.js";
 import { ProcessRecord } from "../../src/events/process-record.js";

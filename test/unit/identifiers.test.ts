@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { assertIdentifier, MAX_IDENTIFIER_LENGTH } from "../../src/base/identifiers.js";
 import { InvalidArgumentError, isInvalidArgument } from "../../src/errors/index.js";
-import { assertIdentifier, MAX_IDENTIFIER_LENGTH } from "../../src/identifiers.js";
 
 function rejects(value: unknown, field: string, message: string): void {
   assert.throws(

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type CallOptions, ClientError, Metadata, Status } from "nice-grpc-common";
 import { DeadlineExceededError, NotFoundError } from "../../src/errors/index.js";
-import { runInLease } from "../../src/images/lease-context.js";
 import { callMiddleware } from "../../src/rpc/call-middleware.js";
+import { runInLease } from "../../src/rpc/lease-context.js";
 
 const method = {
   path: "/containerd.services.containers.v1.Containers/Get",

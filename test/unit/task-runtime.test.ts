@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InvalidArgumentError } from "../../src/errors/index.js";
-import { taskRuntimeFields } from "../../src/task-runtime.js";
+import { taskRuntimeFields } from "../../src/runtime/task-runtime.js";
 import { decodeAny } from "../../src/typeurl/index.js";
 
 function rejects(fn: () => unknown, field: string): void {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import createDebug from "debug";
 import pLimit from "p-limit";
-import type { CallOptions } from "../../call-options.js";
+import type { CallOptions } from "../../base/call-options.js";
+import { invalid } from "../../base/validate.js";
 import {
   DataLossError,
   InvalidArgumentError,
@@ -10,13 +11,12 @@ import {
   NotFoundError,
   UnavailableError,
 } from "../../errors/index.js";
-import { invalid } from "../../oci/validate.js";
 import { Content } from "../content.js";
 import { ContentWriter } from "../content-writer.js";
 import type { ImagesContext } from "../context.js";
 import type { Descriptor, Platform } from "../descriptor.js";
 import type { Image } from "../image.js";
-import type { Images } from "../images.js";
+import { storeImage } from "../image-store.js";
 import { Label } from "../labels.js";
 import { Leases } from "../leases.js";
 import {
@@ -80,12 +80,7 @@ export interface PullOptions extends CallOptions {
 }
 
 /** @internal Implements `images.pull`. */
-export async function pullImage(
-  ctx: ImagesContext,
-  images: Images,
-  reference: string,
-  options: PullOptions,
-): Promise<Image> {
+export async function pullImage(ctx: ImagesContext, reference: string, options: PullOptions): Promise<Image> {
   const ref = parseReference(reference);
   const concurrency = options.concurrency ?? 3;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -194,7 +189,7 @@ export async function pullImage(
     const settled = await Promise.allSettled([configWritten, ...layersFetched, unpacked]);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
-    return images.store(ref.name, target, { labels: options.labels, signal: options.signal });
+    return storeImage(ctx, ref.name, target, { labels: options.labels, signal: options.signal });
   });
   try {
     return await pulled;

@@ -1,7 +1,6 @@
-import type { Readable } from "node:stream";
-import type { CallOptions } from "./call-options.js";
-import { invalid } from "./oci/validate.js";
-import type { ProcessHandle } from "./process.js";
+import type { Readable, Writable } from "node:stream";
+import type { CallOptions } from "../base/call-options.js";
+import { invalid } from "../base/validate.js";
 
 /** What a one-shot run resolves to. */
 export interface RunResult {
@@ -21,12 +20,23 @@ export function runStdio(input: unknown) {
   return { stdin: input === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe" } as const;
 }
 
+/** @internal What `collectOutput` drives: a created Task or Process handle. */
+export interface RunnableProcess {
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  start(options?: CallOptions): Promise<unknown>;
+  closeStdin(options?: CallOptions): Promise<void>;
+  wait(options?: CallOptions): Promise<unknown>;
+  delete(options?: CallOptions & { force?: boolean }): Promise<{ exitCode: number; exitedAt: Date }>;
+}
+
 /**
  * @internal Starts a created process, feeds `input`, collects stdout and stderr, waits, and
  * deletes it; on any failure it force-deletes, so nothing is left behind.
  */
 export async function collectOutput(
-  process: ProcessHandle,
+  process: RunnableProcess,
   options: CallOptions & { input?: string | Uint8Array },
 ): Promise<RunResult> {
   const stdout = readAll(process.stdout);

@@ -1,5 +1,5 @@
-import { type CallOptions, rawOptions } from "./call-options.js";
-import type { RawServices } from "./rpc/services.js";
+import { type CallOptions, rawOptions } from "../base/call-options.js";
+import type { RawServices } from "../rpc/services.js";
 
 /** One plugin the daemon loaded (or failed to load: `initError`). */
 export interface PluginInfo {

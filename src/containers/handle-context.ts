@@ -1,6 +1,6 @@
-import type { EventHub } from "./events/hub.js";
-import type { FifoPool } from "./io/fifo-pool.js";
-import type { RawServices } from "./rpc/services.js";
+import type { EventHub } from "../events/hub.js";
+import type { FifoPool } from "../io/fifo-pool.js";
+import type { RawServices } from "../rpc/services.js";
 
 /** What the handles of one namespace view share: stubs, the event hub, and defaults. */
 export interface HandleContext {

@@ -7,10 +7,10 @@
  * @module
  */
 import { abortable } from "abort-controller-x";
-import { type CallOptions, rawOptions } from "./call-options.js";
-import { isNotFound } from "./errors/index.js";
+import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { isNotFound } from "../errors/index.js";
+import type { RawServices } from "../rpc/services.js";
 import type { HandleContext } from "./handle-context.js";
-import type { RawServices } from "./rpc/services.js";
 
 /** The namespace label naming the runtime for containers that name none. */
 export const DEFAULT_RUNTIME_LABEL = "containerd.io/defaults/runtime";

@@ -1,15 +1,15 @@
-import type { CallOptions } from "../call-options.js";
-import type { CreateContainerOptions } from "../containers.js";
+import type { CallOptions } from "../base/call-options.js";
 import { InvalidArgumentError, isNotFound, NotFoundError } from "../errors/index.js";
+import { chainIds } from "../images/chain-id.js";
+import type { ImagesContext } from "../images/context.js";
+import type { Image } from "../images/image.js";
+import { getImage } from "../images/image-store.js";
+import { resolveImageUser } from "../images/image-user.js";
+import { parseReference } from "../images/reference.js";
+import { DEFAULT_SNAPSHOTTER, Snapshotter } from "../images/snapshots.js";
 import { mergeEnv, normalizeEnv } from "../oci/index.js";
-import type { RootfsMount } from "../rootfs-mounts.js";
-import { chainIds } from "./chain-id.js";
-import type { ImagesContext } from "./context.js";
-import type { Image } from "./image.js";
-import { resolveImageUser } from "./image-user.js";
-import { Images } from "./images.js";
-import { parseReference } from "./reference.js";
-import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./snapshots.js";
+import type { RootfsMount } from "../runtime/rootfs-mounts.js";
+import type { CreateContainerOptions } from "./create-options.js";
 
 /** @internal What `containers.create` needs from an image. */
 export interface ImageRootfs {
@@ -23,9 +23,8 @@ export interface ImageRootfs {
 
 /** @internal Finds an image by its exact name, else by its normalised reference. */
 export async function findImage(ctx: ImagesContext, name: string, options?: CallOptions): Promise<Image> {
-  const images = new Images(ctx);
   try {
-    return await images.get(name, options);
+    return await getImage(ctx, name, options);
   } catch (err) {
     if (!isNotFound(err)) throw err;
     let normalized: string | undefined;
@@ -36,7 +35,7 @@ export async function findImage(ctx: ImagesContext, name: string, options?: Call
     }
     if (normalized && normalized !== name) {
       try {
-        return await images.get(normalized, options);
+        return await getImage(ctx, normalized, options);
       } catch (inner) {
         if (!isNotFound(inner)) throw inner;
       }

@@ -5,10 +5,10 @@
  * @module
  */
 import { isAbsolute } from "node:path";
+import { checkBoolean, checkInteger, checkString, invalid, isRecord } from "../base/validate.js";
+import type { Any } from "../gen/google/protobuf/any.js";
+import { encodeAny, RUNC_OPTIONS_TYPE_URL } from "../typeurl/index.js";
 import type { RuncOptions } from "./container-info.js";
-import type { Any } from "./gen/google/protobuf/any.js";
-import { checkBoolean, checkInteger, checkString, invalid, isRecord } from "./oci/validate.js";
-import { encodeAny, RUNC_OPTIONS_TYPE_URL } from "./typeurl/index.js";
 
 /** What `newTask` takes to pick the shim and runc options for this task alone. */
 export interface TaskRuntimeOptions {

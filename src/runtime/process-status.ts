@@ -1,4 +1,4 @@
-import { Status } from "./gen/github.com/containerd/containerd/api/types/task/task.js";
+import { Status } from "../gen/github.com/containerd/containerd/api/types/task/task.js";
 
 /** A process's state as containerd reports it. */
 export type ProcessState = "created" | "running" | "stopped" | "paused" | "pausing" | "unknown";

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "./errors/index.js";
+import { InvalidArgumentError } from "../errors/index.js";
 
 /** containerd's limit (identifiers/validate.go), so ids stay safe as path components. */
 export const MAX_IDENTIFIER_LENGTH = 76;

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from "./errors/index.js";
-import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
+import { InvalidArgumentError } from "../errors/index.js";
+import type { Mount } from "../gen/github.com/containerd/containerd/api/types/mount.js";
 
 /**
  * A mount that makes up a task's root filesystem (what a snapshotter hands out): the shim mounts

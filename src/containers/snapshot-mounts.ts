@@ -1,6 +1,6 @@
-import type { ContainerInfo } from "../container-info.js";
 import type { Mount } from "../gen/github.com/containerd/containerd/api/types/mount.js";
-import type { ImagesContext } from "./context.js";
+import type { ImagesContext } from "../images/context.js";
+import type { ContainerInfo } from "../runtime/container-info.js";
 
 /**
  * The rootfs mounts of a container whose record names a snapshot (one Snapshots.Mounts RPC), for a

@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import { invalid } from "./oci/validate.js";
+import { invalid } from "../base/validate.js";
 
 /** A signal by name (`"SIGTERM"`, `"TERM"`, `"SIGRTMIN+3"`) or by number. */
 export type Signal = NodeJS.Signals | string | number;

@@ -1,8 +1,8 @@
-import { type CallOptions, rawOptions } from "./call-options.js";
-import { NotFoundError } from "./errors/index.js";
-import { assertIdentifier } from "./identifiers.js";
-import { checkStringRecord } from "./oci/validate.js";
-import type { RawServices } from "./rpc/services.js";
+import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { assertIdentifier } from "../base/identifiers.js";
+import { checkStringRecord } from "../base/validate.js";
+import { NotFoundError } from "../errors/index.js";
+import type { RawServices } from "../rpc/services.js";
 
 /** A containerd namespace and its labels. */
 export interface NamespaceInfo {

@@ -1,7 +1,7 @@
-import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
-import type { Spec } from "./oci/index.js";
-import { invalid, isRecord } from "./oci/validate.js";
-import { type AnyValue, decodeAny, RUNC_OPTIONS_TYPE_URL } from "./typeurl/index.js";
+import { invalid, isRecord } from "../base/validate.js";
+import type { Container as ContainerRecord } from "../gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
+import type { Spec } from "../oci/index.js";
+import { type AnyValue, decodeAny, RUNC_OPTIONS_TYPE_URL } from "../typeurl/index.js";
 
 /** runc's options for `io.containerd.runc.v2` (`containerd.runc.v1.Options`); unset fields keep runc's defaults. */
 export interface RuncOptions {

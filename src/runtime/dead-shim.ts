@@ -1,5 +1,5 @@
 import { retry } from "abort-controller-x";
-import { isUnknown } from "./errors/index.js";
+import { isUnknown } from "../errors/index.js";
 
 // containerd's own clean-up of a dead shim (running `shim delete`, publishing the exit) takes tens
 // of milliseconds unloaded; this bounds the wait on a busy machine.

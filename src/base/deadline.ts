@@ -1,5 +1,5 @@
 import { DeadlineExceededError } from "../errors/index.js";
-import { invalid } from "../oci/validate.js";
+import { invalid } from "./validate.js";
 
 /**
  * @internal Runs `fn` with a signal that aborts when `signal` does or after `timeout` ms; a

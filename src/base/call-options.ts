@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from "./errors/index.js";
-import type { RawCallOptions } from "./rpc/services.js";
+import { InvalidArgumentError } from "../errors/index.js";
 
 /** The last argument of every method: cancel with `signal`, or give up after `timeout` ms. */
 export interface CallOptions {
@@ -45,14 +44,21 @@ export function checkCallOptions<T extends CallOptions>(options: T | null | unde
   return checked;
 }
 
+/** @internal What the raw stubs take (a subset of `RawCallOptions`, kept here so base imports no rpc). */
+export interface StubCallOptions {
+  signal?: AbortSignal;
+  deadline?: number;
+  namespace?: string;
+}
+
 /** @internal Checks `timeout` and turns SDK call options into nice-grpc ones for `namespace`. */
-export function rawOptions(options: CallOptions | undefined, namespace?: string): RawCallOptions {
+export function rawOptions(options: CallOptions | undefined, namespace?: string): StubCallOptions {
   const { signal, timeout } = checkCallOptions(options);
   return { signal, deadline: timeout, namespace };
 }
 
 /** @internal Like rawOptions, but drops `timeout`: streams and waits run until done or aborted. */
-export function streamOptions(options: CallOptions | undefined, namespace?: string): RawCallOptions {
+export function streamOptions(options: CallOptions | undefined, namespace?: string): StubCallOptions {
   const { signal } = checkCallOptions(options);
   return { signal, namespace };
 }

@@ -1,4 +1,4 @@
-import { ContainerdError, NotImplementedError } from "./errors/index.js";
+import { ContainerdError, NotImplementedError } from "../errors/index.js";
 
 /**
  * Runtimes containerd 2.0 removed, with what replaces them. 2.x has no `io.containerd.runtime.v1.linux`

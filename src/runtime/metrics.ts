@@ -1,8 +1,8 @@
 import Long from "long";
-import type { Metrics as V1Metrics } from "./gen/github.com/containerd/cgroups/stats/v1/metrics.js";
-import type { Metrics as V2Metrics } from "./gen/github.com/containerd/cgroups/v2/stats/metrics.js";
-import type { Metric } from "./gen/github.com/containerd/containerd/api/types/metrics.js";
-import { decodeAny } from "./typeurl/index.js";
+import type { Metrics as V1Metrics } from "../gen/github.com/containerd/cgroups/stats/v1/metrics.js";
+import type { Metrics as V2Metrics } from "../gen/github.com/containerd/cgroups/v2/stats/metrics.js";
+import type { Metric } from "../gen/github.com/containerd/containerd/api/types/metrics.js";
+import { decodeAny } from "../typeurl/index.js";
 
 /** A task's cgroup figures, the same shape for cgroups v1 and v2. 64-bit counters are bigint. */
 export interface TaskMetrics {

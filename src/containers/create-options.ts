@@ -1,0 +1,39 @@
+import type { CallOptions } from "../base/call-options.js";
+import type { SpecOptions } from "../oci/index.js";
+import type { AnyValue, RuncOptions } from "../runtime/container-info.js";
+import type { RootfsMount } from "../runtime/rootfs-mounts.js";
+
+/** The runtime containerd uses unless told otherwise. */
+export const DEFAULT_RUNTIME = "io.containerd.runc.v2";
+
+/** What `containers.create` takes: spec options (args, env, …) plus where the rootfs comes from. */
+export interface CreateContainerOptions extends SpecOptions, CallOptions {
+  /**
+   * Absolute path of a root filesystem on the daemon's host, or the mounts that make one up
+   * (held by the handle and passed to the shim when its task is created).
+   */
+  rootfs?: string | RootfsMount[];
+  /**
+   * An image name in this namespace (`docker.io/library/busybox:latest`, or a short form that
+   * normalises to it): the rootfs is a new snapshot of it and args, env, cwd and user default to its
+   * config. Unpacked first if needed.
+   */
+  image?: string;
+  /** Snapshotter for an image's rootfs snapshot. Default `overlayfs`. */
+  snapshotter?: string;
+  /** Labels stored with the container. */
+  labels?: Record<string, string>;
+  /**
+   * The shim and its options; default: the namespace's `containerd.io/defaults/runtime` label,
+   * else `io.containerd.runc.v2`.
+   */
+  runtime?: { name?: string; options?: RuncOptions };
+  /** Opaque values stored with the container, keyed by name. */
+  extensions?: Record<string, AnyValue>;
+}
+
+/** What `containers.list` takes. */
+export interface ListContainersOptions extends CallOptions {
+  /** containerd filters (`labels."app"==web`, `id~=^db-`); several are OR'd. */
+  filters?: string[];
+}

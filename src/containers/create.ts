@@ -1,0 +1,75 @@
+/**
+ * `containers.create`: one Containers.Create with a record built from the options, or, with
+ * `image`, a rootfs snapshot of the image prepared first under a lease.
+ *
+ * @module
+ */
+import { optionsObject, rawOptions } from "../base/call-options.js";
+import { assertIdentifier } from "../base/identifiers.js";
+import type { Mount } from "../gen/github.com/containerd/containerd/api/types/mount.js";
+import { Leases } from "../images/leases.js";
+import { Snapshotter } from "../images/snapshots.js";
+import { resolveUserOption } from "../oci/user-option.js";
+import { type ContainerInfo, toContainerInfo } from "../runtime/container-info.js";
+import { toMounts } from "../runtime/rootfs-mounts.js";
+import { type CreateContainerOptions, DEFAULT_RUNTIME } from "./create-options.js";
+import type { HandleContext } from "./handle-context.js";
+import { prepareImageRootfs } from "./image-rootfs.js";
+import { namespaceDefaults, resolveSnapshotter } from "./namespace-defaults.js";
+import { containerRecord, type ImageRecordFields } from "./record.js";
+
+/** @internal What a new Container handle is made of: the stored record and the rootfs mounts. */
+export interface CreatedContainer {
+  info: ContainerInfo;
+  /** Mounts given as `rootfs` (or an image's snapshot), held for the task. */
+  mounts: Mount[] | undefined;
+}
+
+/** @internal Creates container `id`; with `image`, its snapshot goes again if the record fails. */
+export async function createContainer(
+  ctx: HandleContext,
+  id: string,
+  options: CreateContainerOptions,
+): Promise<CreatedContainer> {
+  options = optionsObject(options);
+  assertIdentifier(id, "id");
+  if (options.image === undefined) return createRecord(ctx, id, options);
+  // The namespace's `containerd.io/defaults/snapshotter` label applies when the caller names none.
+  const snapshotter = await resolveSnapshotter(ctx, options.snapshotter, options);
+  return new Leases(ctx).withLease(async () => {
+    const prepared = await prepareImageRootfs(ctx, id, { ...options, snapshotter });
+    const { image, snapshotKey } = prepared;
+    try {
+      return await createRecord(ctx, id, {
+        ...prepared.options,
+        imageRecord: { image, snapshotter: prepared.snapshotter, snapshotKey },
+      });
+    } catch (err) {
+      await new Snapshotter(ctx, prepared.snapshotter).remove(id).catch(() => {});
+      throw err;
+    }
+  });
+}
+
+async function createRecord(
+  ctx: HandleContext,
+  id: string,
+  options: CreateContainerOptions & ImageRecordFields,
+): Promise<CreatedContainer> {
+  const rootfsPath =
+    options.spec === undefined && typeof options.rootfs === "string" ? options.rootfs : undefined;
+  const user = await resolveUserOption(options.user, rootfsPath);
+  const record = containerRecord(ctx.namespace, id, options, user);
+  if (options.runtime?.name === undefined && record.runtime) {
+    record.runtime.name = (await namespaceDefaults(ctx, options)).runtime ?? DEFAULT_RUNTIME;
+  }
+  const mounts = Array.isArray(options.rootfs) ? toMounts(options.rootfs, "rootfs") : undefined;
+  const { services, hub, namespace } = ctx;
+  // Open the event stream now so it is live before the first task starts; no need to wait here.
+  void hub.ready(namespace).catch(() => {});
+  // "No task" is known only if the stream was live throughout; else containers.delete asks.
+  const token = hub.presenceToken(namespace);
+  const res = await services.containers.create({ container: record }, rawOptions(options, namespace));
+  hub.setTaskPresence(namespace, id, "none", token);
+  return { info: toContainerInfo(res.container ?? record), mounts };
+}
