@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
-import { type CallOptions, checkCallOptions, optionsObject, rawOptions } from "./base/call-options.js";
+import { checkCallOptions, type OperationOptions, optionsObject, rawOptions } from "./base/call-options.js";
 import { assertIdentifier } from "./base/identifiers.js";
 import { invalid } from "./base/validate.js";
 import { Containers } from "./container.js";
@@ -159,13 +159,13 @@ export class Client implements AsyncDisposable {
   }
 
   /** The daemon's version and git revision. */
-  async version(options?: CallOptions): Promise<VersionInfo> {
+  async version(options?: OperationOptions): Promise<VersionInfo> {
     const { version, revision } = await this.raw.version.version({}, rawOptions(options));
     return { version, revision };
   }
 
   /** Whether the daemon's gRPC health service reports SERVING. */
-  async serving(options?: CallOptions): Promise<boolean> {
+  async serving(options?: OperationOptions): Promise<boolean> {
     const res = await this.raw.health.check({ service: "" }, rawOptions(options));
     return res.status === HealthCheckResponse_ServingStatus.SERVING;
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { type CallOptions, checkCallOptions, rawOptions } from "./base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { checkStringRecord, invalid, isRecord } from "./base/validate.js";
 import { createContainer } from "./containers/create.js";
 import type { CreateContainerOptions, ListContainersOptions } from "./containers/create-options.js";
@@ -25,13 +25,13 @@ import { type NewTaskOptions, Task } from "./task.js";
 import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
 
 /** What `container.info()` and `container.spec()` take. */
-export interface InfoOptions extends CallOptions {
+export interface InfoOptions extends OperationOptions {
   /** Read the record from containerd again instead of the one the handle holds. */
   refresh?: boolean;
 }
 
 /** What `container.update()` changes; only the fields given are sent (a field-mask update). */
-export interface UpdateContainerOptions extends CallOptions {
+export interface UpdateContainerOptions extends OperationOptions {
   /** Replaces all labels. */
   labels?: Record<string, string>;
   /** Replaces the spec; tasks created afterwards use it. */
@@ -41,13 +41,13 @@ export interface UpdateContainerOptions extends CallOptions {
 }
 
 /** What `container.task()` takes. */
-export interface LoadTaskOptions extends CallOptions, Pick<StdioSpec, "stdio"> {
+export interface LoadTaskOptions extends OperationOptions, Pick<StdioSpec, "stdio"> {
   /** Re-open the task's FIFOs with `stdio` (default `"pipe"`), so output and stdin work again. */
   attach?: boolean;
 }
 
 /** What `container.delete()` takes. */
-export interface DeleteContainerOptions extends CallOptions {
+export interface DeleteContainerOptions extends OperationOptions {
   /** Also remove the container's snapshot, when it has one. Default true. */
   snapshot?: boolean;
 }
@@ -118,7 +118,10 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 
   /** Sets the given labels and leaves the others alone; an empty string removes a label. */
-  async setLabels(labels: Record<string, string>, options?: CallOptions): Promise<Record<string, string>> {
+  async setLabels(
+    labels: Record<string, string>,
+    options?: OperationOptions,
+  ): Promise<Record<string, string>> {
     labels = checkStringRecord("labels", labels);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     await this.#update({ labels }, paths, options);
@@ -238,7 +241,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     await this.delete();
   }
 
-  async #hasTask(options: CallOptions): Promise<boolean> {
+  async #hasTask(options: OperationOptions): Promise<boolean> {
     const { services, hub, namespace } = this.#ctx;
     const presence = hub.taskPresence(namespace, this.id);
     if (presence !== "unknown") return presence === "present";
@@ -266,7 +269,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     }
   }
 
-  async #update(patch: Partial<ContainerRecord>, paths: string[], options?: CallOptions): Promise<void> {
+  async #update(patch: Partial<ContainerRecord>, paths: string[], options?: OperationOptions): Promise<void> {
     const res = await this.#ctx.services.containers.update(
       { container: { ...toRecordStub(this.id), ...patch }, updateMask: paths },
       rawOptions(options, this.namespace),
@@ -306,7 +309,7 @@ export class Containers {
   }
 
   /** A handle for an existing container (one RPC); NotFoundError when there is none. */
-  async load(id: string, options?: CallOptions): Promise<Container> {
+  async load(id: string, options?: OperationOptions): Promise<Container> {
     return new Container(this.#ctx, await loadContainer(this.#ctx, id, options));
   }
 

@@ -1,4 +1,4 @@
-export type { CallOptions } from "./base/call-options.js";
+export type { OperationOptions } from "./base/call-options.js";
 export { assertIdentifier } from "./base/identifiers.js";
 export {
   Client,

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { abortable } from "abort-controller-x";
-import { type CallOptions, checkCallOptions, rawOptions } from "./base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { withDeadline } from "./base/deadline.js";
 import { assertIdentifier } from "./base/identifiers.js";
 import { invalid } from "./base/validate.js";
@@ -38,13 +38,13 @@ export interface WaitOptions {
 }
 
 /** What `delete()` takes; `timeout` bounds the whole delete, including a forced kill's wait. */
-export interface DeleteProcessOptions extends CallOptions {
+export interface DeleteProcessOptions extends OperationOptions {
   /** Kill the process (SIGKILL) and wait for it first, so a running one can be deleted. */
   force?: boolean;
 }
 
 /** What `kill()` takes. */
-export interface KillOptions extends CallOptions {
+export interface KillOptions extends OperationOptions {
   /** Signal every process in the container (tasks only). */
   all?: boolean;
 }
@@ -138,7 +138,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    * Starts the process; resolves once it runs, with its pid. `signal` and `timeout` also bound the
    * wait for the client's event stream to be live (which makes sure the exit cannot be missed).
    */
-  start(options?: CallOptions): Promise<number> {
+  start(options?: OperationOptions): Promise<number> {
     return inOperation(async () => {
       options = checkCallOptions(options);
       try {
@@ -197,7 +197,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    * Ends the process's stdin. The shim holds its own end of the stdin FIFO, so EOF reaches
    * the process only through this call (CloseIO), not by ending `stdin`.
    */
-  async closeStdin(options?: CallOptions): Promise<void> {
+  async closeStdin(options?: OperationOptions): Promise<void> {
     this.#io?.closeStdinLocal();
     await this.ctx.services.tasks.closeIO(
       { containerId: this.containerId, execId: this.execId, stdin: true },
@@ -214,7 +214,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   }
 
   /** Sets the terminal's size (processes with `terminal: true`). */
-  async resize(cols: number, rows: number, options?: CallOptions): Promise<void> {
+  async resize(cols: number, rows: number, options?: OperationOptions): Promise<void> {
     for (const [field, value] of [
       ["cols", cols],
       ["rows", rows],
@@ -230,7 +230,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   }
 
   /** The process's state as containerd sees it now (one RPC). */
-  async status(options?: CallOptions): Promise<ProcessStatus> {
+  async status(options?: OperationOptions): Promise<ProcessStatus> {
     const res = await this.ctx.services.tasks.get(
       { containerId: this.containerId, execId: this.execId },
       rawOptions(options, this.namespace),
@@ -272,10 +272,10 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   }
 
   /** @internal Runs before Tasks.Start (the task makes sure the event stream is live). */
-  protected async beforeStart(_options?: CallOptions): Promise<void> {}
+  protected async beforeStart(_options?: OperationOptions): Promise<void> {}
 
   /** @internal The delete RPC: Tasks.Delete for a task, Tasks.DeleteProcess for an exec. */
-  protected abstract deleteRpc(options: CallOptions | undefined): Promise<ExitStatus>;
+  protected abstract deleteRpc(options: OperationOptions | undefined): Promise<ExitStatus>;
 
   /** @internal Runs once the process is deleted. */
   protected afterDelete(): void {}
@@ -449,7 +449,7 @@ export class Process extends ProcessHandle {
   }
 
   /** @internal */
-  protected override async deleteRpc(options: CallOptions | undefined): Promise<ExitStatus> {
+  protected override async deleteRpc(options: OperationOptions | undefined): Promise<ExitStatus> {
     const res = await this.ctx.services.tasks.deleteProcess(
       { containerId: this.containerId, execId: this.execId },
       rawOptions(options, this.namespace),
@@ -459,7 +459,7 @@ export class Process extends ProcessHandle {
 }
 
 /** What `task.loadProcess()` takes. */
-export interface LoadProcessOptions extends CallOptions, Pick<StdioSpec, "stdio"> {
+export interface LoadProcessOptions extends OperationOptions, Pick<StdioSpec, "stdio"> {
   /** Re-open the process's FIFOs with `stdio` (default `"pipe"`), so output and stdin work again. */
   attach?: boolean;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type CallOptions, checkCallOptions, rawOptions } from "./base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { assertIdentifier } from "./base/identifiers.js";
 import { checkStringRecord } from "./base/validate.js";
 import type { HandleContext } from "./containers/handle-context.js";
@@ -28,7 +28,7 @@ import { type TaskRuntimeOptions, taskRuntimeFields } from "./runtime/task-runti
 import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
 
 /** What `container.newTask` takes. */
-export interface NewTaskOptions extends StdioSpec, CallOptions, TaskRuntimeOptions {
+export interface NewTaskOptions extends StdioSpec, OperationOptions, TaskRuntimeOptions {
   /** Mounts that make up the root filesystem; default: those given at create, if any. */
   rootfs?: RootfsMount[];
   /** Restore the task from a checkpoint image (from `task.checkpoint()`) or its name; needs CRIU. */
@@ -36,16 +36,16 @@ export interface NewTaskOptions extends StdioSpec, CallOptions, TaskRuntimeOptio
 }
 
 /** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
-export interface ExecOptions extends ProcessOptions, StdioSpec, CallOptions {}
+export interface ExecOptions extends ProcessOptions, StdioSpec, OperationOptions {}
 
 /** What `task.run` takes. */
-export interface RunOptions extends Omit<ProcessOptions, "args" | "terminal">, CallOptions {
+export interface RunOptions extends Omit<ProcessOptions, "args" | "terminal">, OperationOptions {
   /** Written to the process's stdin, which is then closed. */
   input?: string | Uint8Array;
 }
 
 /** What `task.update` takes. */
-export interface UpdateTaskOptions extends CallOptions {
+export interface UpdateTaskOptions extends OperationOptions {
   /** New cgroup limits; the fields given replace the current ones. */
   resources?: ResourceOptions;
   /** Annotations passed to the runtime with the update. */
@@ -131,17 +131,17 @@ export class Task extends ProcessHandle {
   }
 
   /** Pauses every process in the task (freezer cgroup). */
-  async pause(options?: CallOptions): Promise<void> {
+  async pause(options?: OperationOptions): Promise<void> {
     await this.ctx.services.tasks.pause({ containerId: this.id }, rawOptions(options, this.namespace));
   }
 
   /** Resumes a paused task. */
-  async resume(options?: CallOptions): Promise<void> {
+  async resume(options?: OperationOptions): Promise<void> {
     await this.ctx.services.tasks.resume({ containerId: this.id }, rawOptions(options, this.namespace));
   }
 
   /** The processes in the task's cgroup. */
-  async pids(options?: CallOptions): Promise<PidInfo[]> {
+  async pids(options?: OperationOptions): Promise<PidInfo[]> {
     const res = await this.ctx.services.tasks.listPids(
       { containerId: this.id },
       rawOptions(options, this.namespace),
@@ -150,7 +150,7 @@ export class Task extends ProcessHandle {
   }
 
   /** The task's cgroup figures (cgroups v1 or v2), decoded. */
-  async metrics(options?: CallOptions): Promise<TaskMetrics> {
+  async metrics(options?: OperationOptions): Promise<TaskMetrics> {
     const res = await this.ctx.services.tasks.metrics(
       { filters: [`id==${JSON.stringify(this.id)}`] },
       rawOptions(options, this.namespace),
@@ -237,12 +237,12 @@ export class Task extends ProcessHandle {
   }
 
   /** @internal Waits for the event stream before starting, so the exit cannot be missed. */
-  protected override async beforeStart(options?: CallOptions): Promise<void> {
+  protected override async beforeStart(options?: OperationOptions): Promise<void> {
     await this.ctx.hub.ready(this.namespace, { signal: options?.signal, timeout: options?.timeout });
   }
 
   /** @internal */
-  protected override async deleteRpc(options: CallOptions | undefined): Promise<ExitStatus> {
+  protected override async deleteRpc(options: OperationOptions | undefined): Promise<ExitStatus> {
     this.#presenceToken = this.ctx.hub.presenceToken(this.namespace);
     const res = await this.ctx.services.tasks.delete(
       { containerId: this.id },

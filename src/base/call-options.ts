@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors/index.js";
 
 /** The last argument of every method: cancel with `signal`, or give up after `timeout` ms. */
-export interface CallOptions {
+export interface OperationOptions {
   /** Aborting rejects the call with an AbortError (abort-controller-x's `isAbortError`). */
   signal?: AbortSignal;
   /** Milliseconds before a unary call fails with DeadlineExceededError. Never applied to streams or waits. */
@@ -27,7 +27,7 @@ export function optionsObject<T extends object>(
 }
 
 /** @internal Checks `signal` and `timeout` of a method's last argument; see {@link optionsObject}. */
-export function checkCallOptions<T extends CallOptions>(options: T | null | undefined): T {
+export function checkCallOptions<T extends OperationOptions>(options: T | null | undefined): T {
   const checked = optionsObject(options) as T;
   const { signal, timeout } = checked;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -52,13 +52,13 @@ export interface StubCallOptions {
 }
 
 /** @internal Checks `timeout` and turns SDK call options into nice-grpc ones for `namespace`. */
-export function rawOptions(options: CallOptions | undefined, namespace?: string): StubCallOptions {
+export function rawOptions(options: OperationOptions | undefined, namespace?: string): StubCallOptions {
   const { signal, timeout } = checkCallOptions(options);
   return { signal, deadline: timeout, namespace };
 }
 
 /** @internal Like rawOptions, but drops `timeout`: streams and waits run until done or aborted. */
-export function streamOptions(options: CallOptions | undefined, namespace?: string): StubCallOptions {
+export function streamOptions(options: OperationOptions | undefined, namespace?: string): StubCallOptions {
   const { signal } = checkCallOptions(options);
   return { signal, namespace };
 }

@@ -1,4 +1,4 @@
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import type { SpecOptions } from "../oci/index.js";
 import type { AnyValue, RuncOptions } from "../runtime/container-info.js";
 import type { RootfsMount } from "../runtime/rootfs-mounts.js";
@@ -7,7 +7,7 @@ import type { RootfsMount } from "../runtime/rootfs-mounts.js";
 export const DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
 /** What `containers.create` takes: spec options (args, env, …) plus where the rootfs comes from. */
-export interface CreateContainerOptions extends SpecOptions, CallOptions {
+export interface CreateContainerOptions extends SpecOptions, OperationOptions {
   /**
    * Absolute path of a root filesystem on the daemon's host, or the mounts that make one up
    * (held by the handle and passed to the shim when its task is created).
@@ -33,7 +33,7 @@ export interface CreateContainerOptions extends SpecOptions, CallOptions {
 }
 
 /** What `containers.list` takes. */
-export interface ListContainersOptions extends CallOptions {
+export interface ListContainersOptions extends OperationOptions {
   /** containerd filters (`labels."app"==web`, `id~=^db-`); several are OR'd. */
   filters?: string[];
 }

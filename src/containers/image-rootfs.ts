@@ -1,4 +1,4 @@
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { InvalidArgumentError, isNotFound, NotFoundError } from "../errors/index.js";
 import { chainIds } from "../images/chain-id.js";
 import type { ImagesContext } from "../images/context.js";
@@ -22,7 +22,11 @@ export interface ImageRootfs {
 }
 
 /** @internal Finds an image by its exact name, else by its normalised reference. */
-export async function findImage(ctx: ImagesContext, name: string, options?: CallOptions): Promise<Image> {
+export async function findImage(
+  ctx: ImagesContext,
+  name: string,
+  options?: OperationOptions,
+): Promise<Image> {
   try {
     return await getImage(ctx, name, options);
   } catch (err) {

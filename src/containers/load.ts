@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type CallOptions, optionsObject, rawOptions, streamOptions } from "../base/call-options.js";
+import { type OperationOptions, optionsObject, rawOptions, streamOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
 import { checkStringArray } from "../base/validate.js";
 import { InvalidArgumentError, isNotImplemented } from "../errors/index.js";
@@ -16,7 +16,7 @@ import type { HandleContext } from "./handle-context.js";
 export async function loadContainer(
   ctx: HandleContext,
   id: string,
-  options?: CallOptions,
+  options?: OperationOptions,
 ): Promise<ContainerInfo> {
   assertIdentifier(id, "id");
   const { services, hub, namespace } = ctx;

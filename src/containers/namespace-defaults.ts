@@ -7,7 +7,7 @@
  * @module
  */
 import { abortable } from "abort-controller-x";
-import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import { isNotFound } from "../errors/index.js";
 import type { RawServices } from "../rpc/services.js";
 import type { HandleContext } from "./handle-context.js";
@@ -32,7 +32,10 @@ const cache = new WeakMap<RawServices, Map<string, Promise<NamespaceDefaults>>>(
  * The defaults of `ctx.namespace`: one Namespaces.Get the first time, then from the cache. The read
  * is shared, so it runs without any one caller's signal; aborting `signal` only stops this wait.
  */
-export function namespaceDefaults(ctx: HandleContext, options?: CallOptions): Promise<NamespaceDefaults> {
+export function namespaceDefaults(
+  ctx: HandleContext,
+  options?: OperationOptions,
+): Promise<NamespaceDefaults> {
   let perConnection = cache.get(ctx.services);
   if (!perConnection) {
     perConnection = new Map();
@@ -54,7 +57,7 @@ export function namespaceDefaults(ctx: HandleContext, options?: CallOptions): Pr
 export async function resolveSnapshotter(
   ctx: HandleContext,
   name: string | undefined,
-  options?: CallOptions,
+  options?: OperationOptions,
 ): Promise<string> {
   if (name) return name;
   return (await namespaceDefaults(ctx, options)).snapshotter ?? DEFAULT_SNAPSHOTTER;
@@ -62,7 +65,7 @@ export async function resolveSnapshotter(
 
 async function readDefaults(
   ctx: HandleContext,
-  options: CallOptions | undefined,
+  options: OperationOptions | undefined,
 ): Promise<NamespaceDefaults> {
   let labels: Record<string, string>;
   try {

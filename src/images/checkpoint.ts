@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import { Status } from "../gen/github.com/containerd/containerd/api/types/task/task.js";
@@ -17,7 +17,7 @@ import { MediaType } from "./media-types.js";
 const CHECKPOINT_OPTIONS_TYPE_URL = "containerd.runc.v1.CheckpointOptions";
 
 /** What a checkpoint takes. */
-export interface CheckpointOptions extends CallOptions {
+export interface CheckpointOptions extends OperationOptions {
   /** Image name for the checkpoint. Default `checkpoint-<container>-<time>`. */
   name?: string;
   /** Stop the task after checkpointing it (runc `--leave-running=false`). Default false. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Long from "long";
-import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions, streamOptions } from "../base/call-options.js";
 import { invalid } from "../base/validate.js";
 import type { Info as WireInfo } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
 import { ContentWriter } from "./content-writer.js";
@@ -32,7 +32,7 @@ export interface IngestStatus {
 }
 
 /** What `content.read` takes. */
-export interface ReadContentOptions extends CallOptions {
+export interface ReadContentOptions extends OperationOptions {
   /** Byte offset to start at. Default 0. */
   offset?: number;
   /** Bytes to read; default to the end. */
@@ -40,7 +40,7 @@ export interface ReadContentOptions extends CallOptions {
 }
 
 /** What `content.write` takes. */
-export interface WriteContentOptions extends CallOptions {
+export interface WriteContentOptions extends OperationOptions {
   /** The ingest's name; a write interrupted under the same ref resumes. Default `write-<digest or random>`. */
   ref?: string;
   /** Digest the data must have; checked by containerd on commit. An existing blob is not rewritten. */
@@ -67,7 +67,7 @@ export class Content {
   }
 
   /** A blob's size and labels (one RPC); NotFoundError when missing. */
-  async info(digest: string, options?: CallOptions): Promise<ContentInfo> {
+  async info(digest: string, options?: OperationOptions): Promise<ContentInfo> {
     options = checkCallOptions(options);
     assertDigest(digest, "digest");
     const res = await this.#ctx.services.content.info({ digest }, rawOptions(options, this.#ctx.namespace));
@@ -75,7 +75,7 @@ export class Content {
   }
 
   /** Blobs, optionally filtered (`digest==sha256:…`, `labels."containerd.io/uncompressed"`); OR'd. */
-  async list(options: CallOptions & { filters?: string[] } = {}): Promise<ContentInfo[]> {
+  async list(options: OperationOptions & { filters?: string[] } = {}): Promise<ContentInfo[]> {
     options = checkCallOptions(options);
     const out: ContentInfo[] = [];
     const stream = this.#ctx.services.content.list(
@@ -87,7 +87,7 @@ export class Content {
   }
 
   /** Removes a blob at once, referenced or not (one RPC); NotFoundError when missing. */
-  async delete(digest: string, options?: CallOptions): Promise<void> {
+  async delete(digest: string, options?: OperationOptions): Promise<void> {
     options = checkCallOptions(options);
     assertDigest(digest, "digest");
     await this.#ctx.services.content.delete({ digest }, rawOptions(options, this.#ctx.namespace));
@@ -100,7 +100,7 @@ export class Content {
   async setLabels(
     digest: string,
     labels: Record<string, string>,
-    options?: CallOptions,
+    options?: OperationOptions,
   ): Promise<ContentInfo> {
     assertDigest(digest, "digest");
     const keys = Object.keys(labels);
@@ -136,7 +136,7 @@ export class Content {
   }
 
   /** A whole blob in memory; for manifests and configs, not layers. */
-  async readAll(digest: string, options?: CallOptions): Promise<Buffer> {
+  async readAll(digest: string, options?: OperationOptions): Promise<Buffer> {
     options = checkCallOptions(options);
     const chunks: Buffer[] = [];
     for await (const chunk of this.read(digest, options)) chunks.push(chunk as Buffer);
@@ -186,7 +186,7 @@ export class Content {
   }
 
   /** Unfinished writes, optionally filtered by `ref` (`ref~=^layer-`). */
-  async ingests(options: CallOptions & { filters?: string[] } = {}): Promise<IngestStatus[]> {
+  async ingests(options: OperationOptions & { filters?: string[] } = {}): Promise<IngestStatus[]> {
     options = checkCallOptions(options);
     const res = await this.#ctx.services.content.listStatuses(
       { filters: options.filters ?? [] },
@@ -202,7 +202,7 @@ export class Content {
   }
 
   /** Drops an unfinished write (one RPC); NotFoundError when there is none. */
-  async abort(ref: string, options?: CallOptions): Promise<void> {
+  async abort(ref: string, options?: OperationOptions): Promise<void> {
     options = checkCallOptions(options);
     await this.#ctx.services.content.abort({ ref }, rawOptions(options, this.#ctx.namespace));
   }

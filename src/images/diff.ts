@@ -1,4 +1,4 @@
-import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import { type RootfsMount, toMounts } from "../runtime/rootfs-mounts.js";
 import type { ImagesContext } from "./context.js";
 import { type Descriptor, fromWireDescriptor, toWireDescriptor } from "./descriptor.js";
@@ -11,7 +11,7 @@ export async function applyLayer(
   ctx: ImagesContext,
   layer: Descriptor,
   mounts: RootfsMount[],
-  options?: CallOptions,
+  options?: OperationOptions,
 ): Promise<Descriptor> {
   const res = await ctx.services.diff.apply(
     { diff: toWireDescriptor(layer), mounts: toMounts(mounts, "mounts"), payloads: {} },

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type * as tar from "tar-stream";
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { isNotFound } from "../errors/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
@@ -14,7 +14,7 @@ import { hostPlatform, platformRank } from "./platform.js";
 import { familiarName, parseReference } from "./reference.js";
 
 /** What `images.export` takes. */
-export interface ExportOptions extends CallOptions {
+export interface ExportOptions extends OperationOptions {
   /** For index targets, the platform whose manifests go into the tar; default the host's. */
   platform?: Platform;
   /** Export every platform's manifest that is in the content store. */

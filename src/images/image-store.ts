@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
 import { checkStringRecord, invalid, isRecord } from "../base/validate.js";
 import { InvalidArgumentError, isAlreadyExists, isNotFound } from "../errors/index.js";
 import type { ImagesContext } from "./context.js";
@@ -12,12 +12,12 @@ import { type Descriptor, isDigest, toWireDescriptor } from "./descriptor.js";
 import { Image, toImageInfo } from "./image.js";
 
 /** What `images.create` takes. */
-export interface CreateImageOptions extends CallOptions {
+export interface CreateImageOptions extends OperationOptions {
   labels?: Record<string, string>;
 }
 
 /** @internal The image named `name` (one RPC); NotFoundError when there is none. */
-export async function getImage(ctx: ImagesContext, name: string, options?: CallOptions): Promise<Image> {
+export async function getImage(ctx: ImagesContext, name: string, options?: OperationOptions): Promise<Image> {
   options = checkCallOptions(options);
   assertImageName(name);
   const res = await ctx.services.images.get({ name }, rawOptions(options, ctx.namespace));

@@ -1,4 +1,4 @@
-import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
 import { checkStringRecord } from "../base/validate.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
@@ -20,7 +20,7 @@ export interface ImageInfo {
 }
 
 /** Options of the image methods that pick a platform's manifest. */
-export interface ImagePlatformOptions extends CallOptions {
+export interface ImagePlatformOptions extends OperationOptions {
   /** Default: the host's. */
   platform?: Platform;
 }
@@ -115,7 +115,10 @@ export class Image implements AsyncDisposable {
   }
 
   /** Sets the given labels (an empty value removes one), leaving the others; returns the labels after. */
-  async setLabels(labels: Record<string, string>, options?: CallOptions): Promise<Record<string, string>> {
+  async setLabels(
+    labels: Record<string, string>,
+    options?: OperationOptions,
+  ): Promise<Record<string, string>> {
     options = checkCallOptions(options);
     labels = checkStringRecord("labels", labels);
     const res = await this.#ctx.services.images.update(
@@ -137,7 +140,7 @@ export class Image implements AsyncDisposable {
   }
 
   /** Reads the record again (one RPC). */
-  async refresh(options?: CallOptions): Promise<ImageInfo> {
+  async refresh(options?: OperationOptions): Promise<ImageInfo> {
     options = checkCallOptions(options);
     const res = await this.#ctx.services.images.get(
       { name: this.name },
@@ -148,7 +151,7 @@ export class Image implements AsyncDisposable {
   }
 
   /** Deletes the record; with `sync`, after GC has removed what only it held. */
-  async delete(options: CallOptions & { sync?: boolean } = {}): Promise<void> {
+  async delete(options: OperationOptions & { sync?: boolean } = {}): Promise<void> {
     options = checkCallOptions(options);
     await this.#ctx.services.images.delete(
       { name: this.name, sync: options.sync ?? false },

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
 import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
 import type { Descriptor } from "./descriptor.js";
@@ -27,12 +27,12 @@ export class Images {
   }
 
   /** The image named `name` (one RPC); NotFoundError when there is none. */
-  get(name: string, options?: CallOptions): Promise<Image> {
+  get(name: string, options?: OperationOptions): Promise<Image> {
     return getImage(this.#ctx, name, options);
   }
 
   /** Images, optionally filtered (`name==…`, `name~=^docker.io/`, `labels."k"==v`, `target.digest==…`); OR'd. */
-  async list(options: CallOptions & { filters?: string[] } = {}): Promise<Image[]> {
+  async list(options: OperationOptions & { filters?: string[] } = {}): Promise<Image[]> {
     options = checkCallOptions(options);
     const res = await this.#ctx.services.images.list(
       { filters: options.filters ?? [] },
@@ -55,14 +55,14 @@ export class Images {
   }
 
   /** Gives the image `source` a second name `name` (same target and labels); two RPCs. */
-  async tag(source: string, name: string, options?: CallOptions): Promise<Image> {
+  async tag(source: string, name: string, options?: OperationOptions): Promise<Image> {
     options = checkCallOptions(options);
     const image = await this.get(source, options);
     return this.store(name, image.target, { ...options, labels: image.labels });
   }
 
   /** Deletes an image record; with `sync`, after GC has removed what only it held (one RPC). */
-  async delete(name: string, options: CallOptions & { sync?: boolean } = {}): Promise<void> {
+  async delete(name: string, options: OperationOptions & { sync?: boolean } = {}): Promise<void> {
     options = checkCallOptions(options);
     assertImageName(name);
     await this.#ctx.services.images.delete(

@@ -4,7 +4,7 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import createDebug from "debug";
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { Content } from "./content.js";
 import { ContentWriter } from "./content-writer.js";
@@ -26,7 +26,7 @@ const META = new Set(["oci-layout", "index.json", "manifest.json", "repositories
 const META_LIMIT = 4 << 20;
 
 /** What `images.import` takes. */
-export interface ImportOptions extends CallOptions {
+export interface ImportOptions extends OperationOptions {
   /** Platform whose manifests are kept; default the host's. */
   platform?: Platform;
   /** Keep every platform's manifests. */
@@ -86,7 +86,7 @@ async function scanTar(
   ctx: ImagesContext,
   source: string | Readable,
   where: string,
-  options: CallOptions,
+  options: OperationOptions,
 ): Promise<Scan> {
   const scan: Scan = { blobs: new Map(), links: new Map(), meta: new Map() };
   // Loaded on first use, so a script that never imports an image does not pay for it. `default` is
@@ -148,7 +148,7 @@ async function ingest(
   entry: AsyncIterable<Buffer>,
   path: string,
   size: number,
-  options: CallOptions,
+  options: OperationOptions,
 ): Promise<Blob> {
   const writer = await ContentWriter.open(
     ctx,

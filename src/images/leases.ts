@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type CallOptions, checkCallOptions, rawOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
 import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import { currentLease, runInLease } from "../rpc/lease-context.js";
@@ -20,7 +20,7 @@ export interface LeaseResource {
 }
 
 /** What `leases.create` takes. */
-export interface CreateLeaseOptions extends CallOptions {
+export interface CreateLeaseOptions extends OperationOptions {
   /** Default: a random `sdk-…` id. */
   id?: string;
   labels?: Record<string, string>;
@@ -29,7 +29,7 @@ export interface CreateLeaseOptions extends CallOptions {
 }
 
 /** What `leases.delete` takes. */
-export interface DeleteLeaseOptions extends CallOptions {
+export interface DeleteLeaseOptions extends OperationOptions {
   /** Wait for the GC the deletion triggers, so what only the lease held is gone on return. */
   sync?: boolean;
 }
@@ -77,7 +77,7 @@ export class Leases {
   }
 
   /** Leases, optionally filtered (`id==…`, `labels."k"==v`). */
-  async list(options: CallOptions & { filters?: string[] } = {}): Promise<LeaseInfo[]> {
+  async list(options: OperationOptions & { filters?: string[] } = {}): Promise<LeaseInfo[]> {
     options = checkCallOptions(options);
     const res = await this.#ctx.services.leases.list(
       { filters: options.filters ?? [] },
@@ -87,7 +87,7 @@ export class Leases {
   }
 
   /** What a lease holds (one RPC). */
-  async resources(id: string, options?: CallOptions): Promise<LeaseResource[]> {
+  async resources(id: string, options?: OperationOptions): Promise<LeaseResource[]> {
     options = checkCallOptions(options);
     const res = await this.#ctx.services.leases.listResources(
       { id },
@@ -97,13 +97,13 @@ export class Leases {
   }
 
   /** Adds a resource to a lease (one RPC). */
-  async addResource(id: string, resource: LeaseResource, options?: CallOptions): Promise<void> {
+  async addResource(id: string, resource: LeaseResource, options?: OperationOptions): Promise<void> {
     options = checkCallOptions(options);
     await this.#ctx.services.leases.addResource({ id, resource }, rawOptions(options, this.#ctx.namespace));
   }
 
   /** Removes a resource from a lease (one RPC). */
-  async deleteResource(id: string, resource: LeaseResource, options?: CallOptions): Promise<void> {
+  async deleteResource(id: string, resource: LeaseResource, options?: OperationOptions): Promise<void> {
     options = checkCallOptions(options);
     await this.#ctx.services.leases.deleteResource(
       { id, resource },

@@ -1,4 +1,4 @@
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
@@ -83,7 +83,7 @@ export async function resolveManifest(
   ctx: ImagesContext,
   target: Descriptor,
   platform: Platform,
-  options?: CallOptions,
+  options?: OperationOptions,
   where = target.digest,
 ): Promise<ResolvedManifest> {
   const content = new Content(ctx);
@@ -143,7 +143,7 @@ async function readChecked<T>(
   content: Content,
   descriptor: Descriptor,
   kind: "index" | "manifest",
-  options: CallOptions | undefined,
+  options: OperationOptions | undefined,
 ): Promise<T> {
   const what = `${kind} ${descriptor.digest}`;
   const body = parseJson<T>(await content.readAll(descriptor.digest, options), what);

@@ -1,4 +1,4 @@
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import type { Descriptor as WireDescriptor } from "../gen/github.com/containerd/containerd/api/types/descriptor.js";
 import { Content } from "./content.js";
@@ -19,7 +19,7 @@ const CRIU_CHECKPOINT_MEDIA_TYPE = "application/vnd.containerd.container.criu.ch
 export async function checkpointDescriptor(
   ctx: ImagesContext,
   checkpoint: Image | string,
-  options: CallOptions,
+  options: OperationOptions,
 ): Promise<WireDescriptor> {
   if (typeof checkpoint !== "string" && !(checkpoint instanceof Image)) {
     throw new InvalidArgumentError("checkpoint: must be a checkpoint image or its name", {

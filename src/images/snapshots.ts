@@ -1,4 +1,4 @@
-import { type CallOptions, checkCallOptions, rawOptions, streamOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions, streamOptions } from "../base/call-options.js";
 import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import {
@@ -35,7 +35,7 @@ export interface SnapshotUsage {
 }
 
 /** Options for `prepare`, `view` and `commit`. */
-export interface SnapshotOptions extends CallOptions {
+export interface SnapshotOptions extends OperationOptions {
   labels?: Record<string, string>;
 }
 
@@ -77,7 +77,7 @@ export class Snapshotter {
   }
 
   /** The mounts of an active snapshot or view. */
-  async mounts(key: string, options?: CallOptions): Promise<RootfsMount[]> {
+  async mounts(key: string, options?: OperationOptions): Promise<RootfsMount[]> {
     options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.mounts(
@@ -99,7 +99,7 @@ export class Snapshotter {
   }
 
   /** Removes a snapshot; FailedPreconditionError while it has children. */
-  async remove(key: string, options?: CallOptions): Promise<void> {
+  async remove(key: string, options?: OperationOptions): Promise<void> {
     options = checkCallOptions(options);
     assertKey(key);
     await this.#ctx.services.snapshots.remove(
@@ -109,7 +109,7 @@ export class Snapshotter {
   }
 
   /** A snapshot's record; NotFoundError when missing. */
-  async stat(key: string, options?: CallOptions): Promise<SnapshotInfo> {
+  async stat(key: string, options?: OperationOptions): Promise<SnapshotInfo> {
     options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.stat(
@@ -120,7 +120,11 @@ export class Snapshotter {
   }
 
   /** Sets the given labels on a snapshot (empty value removes one), leaving the others. */
-  async setLabels(key: string, labels: Record<string, string>, options?: CallOptions): Promise<SnapshotInfo> {
+  async setLabels(
+    key: string,
+    labels: Record<string, string>,
+    options?: OperationOptions,
+  ): Promise<SnapshotInfo> {
     options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.update(
@@ -135,7 +139,7 @@ export class Snapshotter {
   }
 
   /** Snapshots, optionally filtered (`parent==…`, `kind==committed`, `labels."k"`); OR'd. */
-  async list(options: CallOptions & { filters?: string[] } = {}): Promise<SnapshotInfo[]> {
+  async list(options: OperationOptions & { filters?: string[] } = {}): Promise<SnapshotInfo[]> {
     options = checkCallOptions(options);
     const out: SnapshotInfo[] = [];
     const stream = this.#ctx.services.snapshots.list(
@@ -147,7 +151,7 @@ export class Snapshotter {
   }
 
   /** Disk used by a snapshot's own layer. */
-  async usage(key: string, options?: CallOptions): Promise<SnapshotUsage> {
+  async usage(key: string, options?: OperationOptions): Promise<SnapshotUsage> {
     options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.usage(

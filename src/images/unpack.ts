@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import createDebug from "debug";
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { DataLossError, FailedPreconditionError, isAlreadyExists } from "../errors/index.js";
 import { chainIds } from "./chain-id.js";
 import { Content } from "./content.js";
@@ -23,7 +23,7 @@ export async function unpack(
   ctx: ImagesContext,
   resolved: ResolvedManifest,
   snapshotterName: string,
-  options: CallOptions & {
+  options: OperationOptions & {
     labelLayers?: boolean;
     /** Resolves once layer i's blob is in the content store (a pull unpacks while it downloads). */
     layerReady?: (i: number) => Promise<void>;

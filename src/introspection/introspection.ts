@@ -1,4 +1,4 @@
-import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import type { RawServices } from "../rpc/services.js";
 
 /** One plugin the daemon loaded (or failed to load: `initError`). */
@@ -23,7 +23,7 @@ export class Introspection {
   }
 
   /** The daemon's plugins; `filters` use containerd's filter syntax (`type==io.containerd.snapshotter.v1`). */
-  async plugins(options?: CallOptions & { filters?: string[] }): Promise<PluginInfo[]> {
+  async plugins(options?: OperationOptions & { filters?: string[] }): Promise<PluginInfo[]> {
     const res = await this.#services.introspection.plugins(
       { filters: options?.filters ?? [] },
       rawOptions(options),

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import type { CallOptions } from "../base/call-options.js";
+import type { OperationOptions } from "../base/call-options.js";
 import { invalid } from "../base/validate.js";
 
 /** What a one-shot run resolves to. */
@@ -25,10 +25,10 @@ export interface RunnableProcess {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
-  start(options?: CallOptions): Promise<unknown>;
-  closeStdin(options?: CallOptions): Promise<void>;
-  wait(options?: CallOptions): Promise<unknown>;
-  delete(options?: CallOptions & { force?: boolean }): Promise<{ exitCode: number; exitedAt: Date }>;
+  start(options?: OperationOptions): Promise<unknown>;
+  closeStdin(options?: OperationOptions): Promise<void>;
+  wait(options?: OperationOptions): Promise<unknown>;
+  delete(options?: OperationOptions & { force?: boolean }): Promise<{ exitCode: number; exitedAt: Date }>;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface RunnableProcess {
  */
 export async function collectOutput(
   process: RunnableProcess,
-  options: CallOptions & { input?: string | Uint8Array },
+  options: OperationOptions & { input?: string | Uint8Array },
 ): Promise<RunResult> {
   const stdout = readAll(process.stdout);
   const stderr = readAll(process.stderr);

@@ -1,4 +1,4 @@
-import { type CallOptions, rawOptions } from "../base/call-options.js";
+import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
 import { checkStringRecord } from "../base/validate.js";
 import { NotFoundError } from "../errors/index.js";
@@ -20,7 +20,7 @@ export class Namespaces {
   }
 
   /** Every namespace on the daemon, with its labels. */
-  async list(options?: CallOptions): Promise<NamespaceInfo[]> {
+  async list(options?: OperationOptions): Promise<NamespaceInfo[]> {
     const res = await this.#services.namespaces.list({}, rawOptions(options));
     return res.namespaces.map(toInfo);
   }
@@ -29,7 +29,7 @@ export class Namespaces {
    * One namespace; NotFoundError when it does not exist. (containerd's Get answers any name with
    * empty labels, so this reads the list.)
    */
-  async get(name: string, options?: CallOptions): Promise<NamespaceInfo> {
+  async get(name: string, options?: OperationOptions): Promise<NamespaceInfo> {
     assertIdentifier(name, "name");
     const found = (await this.list(options)).find((ns) => ns.name === name);
     if (!found) throw new NotFoundError(`namespace "${name}"`);
@@ -40,7 +40,7 @@ export class Namespaces {
   async create(
     name: string,
     labels: Record<string, string> = {},
-    options?: CallOptions,
+    options?: OperationOptions,
   ): Promise<NamespaceInfo> {
     assertIdentifier(name, "name");
     labels = checkStringRecord("labels", labels ?? {});
@@ -59,7 +59,7 @@ export class Namespaces {
   async setLabels(
     name: string,
     labels: Record<string, string>,
-    options?: CallOptions,
+    options?: OperationOptions,
   ): Promise<NamespaceInfo> {
     assertIdentifier(name, "name");
     labels = checkStringRecord("labels", labels);
@@ -72,7 +72,7 @@ export class Namespaces {
   }
 
   /** Deletes an empty namespace; FailedPreconditionError while it still holds anything. */
-  async delete(name: string, options?: CallOptions): Promise<void> {
+  async delete(name: string, options?: OperationOptions): Promise<void> {
     assertIdentifier(name, "name");
     await this.#services.namespaces.delete({ name }, rawOptions(options, name));
   }

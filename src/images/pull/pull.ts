@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import createDebug from "debug";
 import pLimit from "p-limit";
-import type { CallOptions } from "../../base/call-options.js";
+import type { OperationOptions } from "../../base/call-options.js";
 import { invalid } from "../../base/validate.js";
 import {
   DataLossError,
@@ -60,7 +60,7 @@ export interface PullProgress {
 }
 
 /** What `images.pull` takes. */
-export interface PullOptions extends CallOptions {
+export interface PullOptions extends OperationOptions {
   /** Default: the host's platform. */
   platform?: Platform;
   /** Registry credentials, used only when the registry asks (Basic or Bearer challenge). */
