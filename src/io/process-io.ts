@@ -19,7 +19,7 @@ export interface ProcessIOParts {
   stdin: { plan: InputPlan; end: FifoEnd } | null;
   stdout: { plan: OutputPlan; end: FifoEnd } | null;
   stderr: { plan: OutputPlan; end: FifoEnd } | null;
-  /** Removes what the IO owns on disk (the FIFO directory), after the descriptors are closed. */
+  /** Removes what the IO owns on disk (the FIFO directory) after the descriptors are closed; never rejects. */
   remove?: () => Promise<void>;
 }
 
@@ -174,9 +174,7 @@ export class ProcessIO implements AsyncDisposable {
 
   async #finishClosing(remove: boolean): Promise<void> {
     await settled(this.#ends.map((end) => end.closed));
-    if (remove && this.#remove) {
-      await this.#remove().catch((err: unknown) => debug("removing FIFOs failed: %s", err));
-    }
+    if (remove) await this.#remove?.();
     this.#enter({ kind: "closed" });
   }
 

@@ -101,7 +101,7 @@ export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
     ends = openEnds(set, plan);
   } catch (err) {
     debug("opening FIFOs in %s failed: %s", set.dir, err);
-    await set.remove().catch((rmErr: unknown) => debug("removing %s failed: %s", set.dir, rmErr));
+    await set.remove();
     throw err;
   }
   const config = { stdin: set.stdin, stdout: set.stdout, stderr: set.stderr, terminal };
