@@ -49,7 +49,10 @@ export interface FifoSet {
   readonly stderr: string;
   /** The process has a terminal. */
   readonly terminal: boolean;
-  /** Removes the directory and its FIFOs. Idempotent; open descriptors stay usable. */
+  /**
+   * Removes the directory and its FIFOs. Idempotent; never rejects (a failure is logged); open
+   * descriptors stay usable.
+   */
   remove(): Promise<void>;
 }
 
@@ -95,7 +98,10 @@ export async function createFifoSet(opts: FifoSetOptions): Promise<FifoSet> {
   const stdin = path(opts.stdin, "stdin");
   const stdout = path(opts.stdout, "stdout");
   const stderr = path(opts.stderr && !opts.terminal, "stderr");
-  const remove = () => rm(dir, { recursive: true, force: true });
+  const remove = () =>
+    rm(dir, { recursive: true, force: true }).catch((err: unknown) =>
+      debug("removing %s failed: %s", dir, err),
+    );
   const fifos = [stdin, stdout, stderr].filter((p) => p !== "");
   try {
     // Node has no mkfifo(2): pooled FIFOs spare a spawn; otherwise (or when the pool runs dry) one
@@ -104,7 +110,7 @@ export async function createFifoSet(opts: FifoSetOptions): Promise<FifoSet> {
     await mkfifos(missing);
   } catch (err) {
     debug("mkfifo in %s failed: %s", dir, err);
-    await remove().catch((rmErr: unknown) => debug("removing %s failed: %s", dir, rmErr));
+    await remove();
     throw err;
   }
   debug("fifo set %s (stdin=%s stdout=%s stderr=%s)", dir, !!stdin, !!stdout, !!stderr);

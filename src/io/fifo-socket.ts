@@ -18,6 +18,8 @@ export interface FifoEnd {
   readonly path: string;
   /** Readable only (stdout, stderr) or writable only (stdin); owns its descriptor. */
   readonly socket: Socket;
+  /** Resolves once the socket has closed (its descriptor with it), however that came about. */
+  readonly closed: Promise<void>;
   /**
    * Closes the placeholder. For a reader: until then it cannot see EOF, whatever writers come and go;
    * after, it sees EOF as soon as no other writer holds the FIFO (at once if none ever opened it). For a
@@ -66,9 +68,11 @@ function openEnd(path: string, field: string, access: number, readable: boolean)
     throw err;
   }
   const releasePlaceholder = release;
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
   return {
     path,
     socket,
+    closed,
     release: releasePlaceholder,
     destroy() {
       socket.destroy();

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { assertFifoDir, assertFifoId, createFifoSet, type FifoPlace, fifoDirOf } from "./fifo-set.js";
 import { type FifoEnd, openFifoReader, openFifoWriter } from "./fifo-socket.js";
 import { debug } from "./log.js";
-import { createProcessIO, type ProcessIO, type ProcessIOConfig, staticProcessIO } from "./process-io.js";
+import { ProcessIO, type ProcessIOConfig, type ProcessIOParts } from "./process-io.js";
 import { planNeedsFifos, refuseRemoteFifos } from "./remote.js";
 import { type InputPlan, type OutputPlan, planStdio, type StdioSpec } from "./stdio-options.js";
 
@@ -33,13 +33,16 @@ export interface AttachStdioOptions extends Omit<StdioSpec, "terminal" | "logPat
   removeOnClose?: boolean;
 }
 
-type Opened = Parameters<typeof createProcessIO>[0];
+/** IO with no FIFO: empty strings or log URIs, no streams, nothing to close. */
+function nullIO(config: ProcessIOConfig): ProcessIO {
+  return new ProcessIO({ config, stdin: null, stdout: null, stderr: null });
+}
 
 /** Opens every FIFO in `paths` that is not `""`, closing whatever was opened if one of them fails. */
 function openEnds(
   paths: { stdin: string; stdout: string; stderr: string },
   plan: { stdin: InputPlan; stdout: OutputPlan; stderr: OutputPlan },
-): Pick<Opened, "stdin" | "stdout" | "stderr"> {
+): Pick<ProcessIOParts, "stdin" | "stdout" | "stderr"> {
   let stdin: FifoEnd | undefined;
   let stdout: FifoEnd | undefined;
   let stderr: FifoEnd | undefined;
@@ -81,11 +84,11 @@ export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
   assertFifoId(opts.id);
   const { terminal } = plan;
   if (plan.logUri !== undefined) {
-    return staticProcessIO({ stdin: "", stdout: plan.logUri, stderr: plan.logUri, terminal });
+    return nullIO({ stdin: "", stdout: plan.logUri, stderr: plan.logUri, terminal });
   }
   const stdin = plan.stdin.kind !== "none";
   if (!stdin && plan.stdout.kind === "none" && plan.stderr.kind === "none") {
-    return staticProcessIO({ stdin: "", stdout: "", stderr: "", terminal });
+    return nullIO({ stdin: "", stdout: "", stderr: "", terminal });
   }
   // containerd 1.6's shim opens stdout and stderr whenever either is set (and stdout for a terminal
   // even with only stdin): an empty path fails Tasks.Create. So both exist and an unwanted one is
@@ -98,11 +101,11 @@ export async function openStdio(opts: OpenStdioOptions): Promise<ProcessIO> {
     ends = openEnds(set, plan);
   } catch (err) {
     debug("opening FIFOs in %s failed: %s", set.dir, err);
-    await set.remove().catch((rmErr: unknown) => debug("removing %s failed: %s", set.dir, rmErr));
+    await set.remove();
     throw err;
   }
   const config = { stdin: set.stdin, stdout: set.stdout, stderr: set.stderr, terminal };
-  return createProcessIO({ config, ...ends, remove: set.remove });
+  return new ProcessIO({ config, ...ends, remove: set.remove });
 }
 
 // containerd's shim treats a path without a scheme as a FIFO; file:// and binary:// are log URIs.
@@ -147,5 +150,5 @@ export async function attachStdio(opts: AttachStdioOptions): Promise<ProcessIO> 
           }
         }
       : undefined;
-  return createProcessIO({ config: { ...config }, ...ends, remove });
+  return new ProcessIO({ config: { ...config }, ...ends, remove });
 }
