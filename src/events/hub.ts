@@ -6,10 +6,8 @@ import type { RawServices } from "../rpc/services.js";
 import type { ProcessRecord } from "./process-record.js";
 import { reconcile } from "./reconcile.js";
 import { type ContainerListener, Router, type TaskPresence } from "./router.js";
-import { EventStream, type ReadyOptions, type StreamState } from "./stream.js";
-
-export type { RoutedExit } from "./process-record.js";
-export type { TaskPresence } from "./router.js";
+import { EventStream, type ReadyOptions } from "./stream.js";
+import { realTimers, type Timers } from "./timers.js";
 
 const debug = createDebug("containerd-sdk:events");
 
@@ -40,16 +38,21 @@ export interface ClientEvents {
  */
 export class EventHub extends EventEmitter<ClientEvents> {
   readonly #services: RawServices;
-  readonly #router = new Router();
+  readonly #router: Router;
   readonly #stream: EventStream;
   readonly #closed = new AbortController();
 
-  constructor(services: RawServices) {
+  /**
+   * @param services - Events.Subscribe and Publish carry the stream, Tasks.Get reconciles.
+   * @param timers - Node's timers; a seam for unit tests, which pass a virtual clock.
+   */
+  constructor(services: RawServices, timers: Timers = realTimers) {
     super();
     // Every handle holding FIFOs listens for the close; thousands are expected, not a leak.
     setMaxListeners(0, this.#closed.signal);
     this.#services = services;
-    this.#stream = new EventStream(services, {
+    this.#router = new Router(timers);
+    this.#stream = new EventStream(services, timers, {
       route: (envelope: Envelope) => this.#router.route(envelope),
       needed: () => this.#router.watching,
       down: (err) => this.#down(err),
@@ -60,11 +63,6 @@ export class EventHub extends EventEmitter<ClientEvents> {
   /** @internal Entries held for handles (process records, container listeners, presence). */
   get size(): number {
     return this.#router.size;
-  }
-
-  /** @internal Where the stream is. */
-  get state(): StreamState {
-    return this.#stream.state;
   }
 
   /** Aborted when the client closes; handles holding FIFOs listen to let go of them. */

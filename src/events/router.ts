@@ -5,6 +5,7 @@ import { causeOf } from "../rpc/operation.js";
 import { decodeEnvelope } from "./decode.js";
 import type { ContainerdEvent } from "./event.js";
 import { ProcessRecord } from "./process-record.js";
+import type { Timers } from "./timers.js";
 
 const debug = createDebug("containerd-sdk:events");
 
@@ -28,7 +29,12 @@ export class Router {
   readonly #records = new Map<string, Set<ProcessRecord>>();
   readonly #containers = new Map<string, Set<ContainerListener>>();
   readonly #presence = new Map<string, TaskPresence>();
-  readonly #graceTimers = new Set<NodeJS.Timeout>();
+  readonly #graceTimers = new Set<unknown>();
+  readonly #timers: Timers;
+
+  constructor(timers: Timers) {
+    this.#timers = timers;
+  }
 
   /** Entries held: process records, container listeners, presence records. */
   get size(): number {
@@ -106,7 +112,7 @@ export class Router {
     this.#records.clear();
     this.#containers.clear();
     this.#presence.clear();
-    for (const timer of this.#graceTimers) clearTimeout(timer);
+    for (const timer of this.#graceTimers) this.#timers.clearTimeout(timer);
     this.#graceTimers.clear();
   }
 
@@ -122,7 +128,7 @@ export class Router {
         for (const r of [...(this.#records.get(key(ns, e.containerId, execId)) ?? [])])
           taken = r.offer(exit) || taken;
         debug(
-          "%s exit %s/%s%s pid=%d code=%d%s%s",
+          "%s exit %s/%s%s pid=%d code=%d%s",
           causeOf(ns, e.containerId),
           ns,
           e.containerId,
@@ -130,7 +136,6 @@ export class Router {
           e.pid,
           e.exitStatus,
           taken ? " -> handle" : "",
-          "",
         );
         break;
       }
@@ -189,7 +194,7 @@ export class Router {
       .filter(([k]) => k.startsWith(prefix) && k !== prefix)
       .flatMap(([, set]) => [...set]);
     if (execs.length === 0) return;
-    const timer = setTimeout(() => {
+    const timer = this.#timers.setTimeout(() => {
       this.#graceTimers.delete(timer);
       for (const r of execs) {
         r.fail(

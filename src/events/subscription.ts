@@ -4,6 +4,7 @@ import type { Envelope } from "../gen/github.com/containerd/containerd/api/servi
 import type { RawServices } from "../rpc/services.js";
 import { scopeFilters } from "./filters.js";
 import { SyncMarker } from "./sync-marker.js";
+import type { Timers } from "./timers.js";
 
 /** @internal What a Subscription reports to the stream that owns it. */
 export interface SubscriptionHooks {
@@ -28,18 +29,15 @@ export class Subscription {
   #live = false;
   #ended = false;
   readonly #controller = new AbortController();
-  readonly #marker = new SyncMarker();
+  readonly #marker: SyncMarker;
   readonly #services: RawServices;
   readonly #hooks: SubscriptionHooks;
 
-  constructor(services: RawServices, namespaces: Iterable<string>, hooks: SubscriptionHooks) {
+  constructor(services: RawServices, timers: Timers, namespaces: Iterable<string>, hooks: SubscriptionHooks) {
     this.#services = services;
+    this.#marker = new SyncMarker(timers);
     this.namespaces = new Set(namespaces);
     this.#hooks = hooks;
-  }
-
-  get live(): boolean {
-    return this.#live;
   }
 
   /** The filters sent: each namespace's task events, and this subscription's markers. */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { RawServices } from "../rpc/services.js";
 import { quoteFilterValue } from "./filters.js";
 import { SDK_NAMESPACE, SDK_TOPIC_PREFIX } from "./private.js";
+import type { Timers } from "./timers.js";
 
 const FIRST_RETRY_MS = 25;
 const MAX_RETRY_MS = 1_000;
@@ -17,8 +18,13 @@ export class SyncMarker {
   /** The filter that lets this stream's markers (and nobody else's) through. */
   readonly filter =
     `namespace==${quoteFilterValue(SDK_NAMESPACE)},topic~=${quoteFilterValue(`^${this.#base}`)}`;
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #pending = new Map<string, unknown>();
+  readonly #timers: Timers;
   #stopped = false;
+
+  constructor(timers: Timers) {
+    this.#timers = timers;
+  }
 
   /** The topic of marker `name`. */
   topic(name: "live" | "drain"): string {
@@ -45,9 +51,9 @@ export class SyncMarker {
           { namespace: SDK_NAMESPACE, signal },
         )
         .catch((err: unknown) => {
-          if (!this.#stopped && this.#timers.has(name)) onError(err);
+          if (!this.#stopped && this.#pending.has(name)) onError(err);
         });
-      this.#timers.set(name, setTimeout(publish, delay));
+      this.#pending.set(name, this.#timers.setTimeout(publish, delay));
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     };
     publish();
@@ -55,14 +61,14 @@ export class SyncMarker {
 
   /** Marker `name` came back: stop publishing it. */
   done(name: "live" | "drain"): void {
-    clearTimeout(this.#timers.get(name));
-    this.#timers.delete(name);
+    this.#timers.clearTimeout(this.#pending.get(name));
+    this.#pending.delete(name);
   }
 
   /** Ends every retry; idempotent. */
   stop(): void {
     this.#stopped = true;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
+    for (const timer of this.#pending.values()) this.#timers.clearTimeout(timer);
+    this.#pending.clear();
   }
 }
