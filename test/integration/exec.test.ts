@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { ContainerdError, InvalidArgumentError, type Task } from "../../src/index.js";
+import { ContainerdError, InvalidArgumentError, NotFoundError, type Task } from "../../src/index.js";
 import { readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 describe("exec", () => {
@@ -55,6 +55,15 @@ describe("exec", () => {
   test("task.run feeds input to stdin", async () => {
     const { stdout } = await task.run(["/bin/cat"], { input: "fed\n" });
     assert.equal(stdout, "fed\n");
+  });
+
+  test("disposing a running exec kills and deletes it", async () => {
+    const id = uniqueId("e");
+    {
+      await using p = await task.exec(id, { args: ["/bin/sleep", "60"] });
+      await p.start();
+    }
+    await assert.rejects(task.loadProcess(id), NotFoundError);
   });
 
   test("exec stdout is piped", async () => {

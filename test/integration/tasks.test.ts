@@ -209,4 +209,27 @@ describe("tasks", () => {
     );
     assert.deepEqual(await d.client.containers.list(), []);
   });
+
+  test("disposing a task kills and deletes it; disposing another handle of it afterwards is quiet", async () => {
+    const { container, task } = await started(["/bin/sleep", "60"]);
+    const other = await container.task();
+    await task[Symbol.asyncDispose]();
+    assert.equal(task.exitStatus?.exitCode, 137);
+    await assert.rejects(container.task(), NotFoundError);
+    await other[Symbol.asyncDispose]();
+    await container.delete();
+  });
+
+  test("await using: a task created in a block is gone when the block ends", async () => {
+    const container = await d.client.containers.create(uniqueId(), {
+      rootfs: d.rootfs,
+      args: ["/bin/sleep", "60"],
+    });
+    {
+      await using task = await container.newTask();
+      await task.start();
+    }
+    await assert.rejects(container.task(), NotFoundError);
+    await container.delete();
+  });
 });
