@@ -49,7 +49,7 @@ export type {
   StdioSpec,
   StdioStreams,
 } from "./io/index.js";
-export type { RunResult } from "./io/run-result.js";
+export type { RunIOOptions, RunResult } from "./io/run-result.js";
 export type { NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export {
   HOST_NAMESPACES,

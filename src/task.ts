@@ -9,7 +9,7 @@ import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
 import type { Image } from "./images/image.js";
 import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
-import { collectOutput, type RunResult, runStdio } from "./io/run-result.js";
+import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
 import {
   applyProcessOptions,
   type ProcessOptions,
@@ -40,11 +40,11 @@ export interface NewTaskOptions extends StdioSpec, OperationOptions, TaskRuntime
 /** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
 export interface ExecOptions extends ProcessOptions, StdioSpec, OperationOptions {}
 
-/** What `task.run` takes. */
-export interface RunOptions extends Omit<ProcessOptions, "args" | "terminal">, OperationOptions {
-  /** Written to the process's stdin, which is then closed. */
-  input?: string | Uint8Array;
-}
+/** What `task.run` takes: process options, `input` for its stdin and the `encoding` of its output. */
+export interface RunOptions
+  extends Omit<ProcessOptions, "args" | "terminal">,
+    OperationOptions,
+    RunIOOptions {}
 
 /** What `task.update` takes. */
 export interface UpdateTaskOptions extends OperationOptions {
@@ -235,12 +235,17 @@ export class Task extends ProcessHandle {
 
   /**
    * Runs `args` in the task and collects its output: exec, start, wait, delete (three RPCs).
-   * The process is deleted whatever happens.
+   * The process is deleted whatever happens. Output comes as strings (`encoding`, default
+   * `"utf8"`), or as Buffers with `encoding: "buffer"`.
    */
-  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
-    options = checkCallOptions(options);
+  run(args: string[], options: RunOptions & { encoding: "buffer" }): Promise<RunResult<Buffer>>;
+  run(args: string[], options?: RunOptions & { encoding?: BufferEncoding }): Promise<RunResult<string>>;
+  run(args: string[], options?: RunOptions): Promise<RunResult<string | Buffer>>;
+  async run(args: string[], options?: RunOptions): Promise<RunResult<string | Buffer>> {
+    const { input, encoding, ...exec } = checkCallOptions(options);
+    const stdio = runStdio({ input, encoding });
     const execId = `run-${randomBytes(6).toString("hex")}`;
-    const process = await this.exec(execId, { ...options, args, stdio: runStdio(options.input) });
-    return collectOutput(process, options);
+    const process = await this.exec(execId, { ...exec, args, stdio });
+    return collectOutput(process, { ...exec, input, encoding });
   }
 }

@@ -57,6 +57,14 @@ describe("exec", () => {
     assert.equal(stdout, "fed\n");
   });
 
+  test('task.run with encoding "buffer" gives stdout and stderr as the bytes the process wrote', async () => {
+    const script = "printf '\\377\\000\\376'; printf '\\200' >&2";
+    const { stdout, stderr }: { stdout: Buffer; stderr: Buffer } = await task.run(["/bin/sh", "-c", script], {
+      encoding: "buffer",
+    });
+    assert.deepEqual([stdout, stderr], [Buffer.from([0xff, 0x00, 0xfe]), Buffer.from([0x80])]);
+  });
+
   test("disposing a running exec kills and deletes it", async () => {
     const id = uniqueId("e");
     {
