@@ -15,7 +15,7 @@ import { Leases, type WithLeaseOptions } from "./images/leases.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./images/snapshots.js";
 import { Introspection } from "./introspection/introspection.js";
 import { FifoPool } from "./io/fifo-pool.js";
-import { collectOutput, type RunResult, runStdio } from "./io/run-result.js";
+import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
 import { Namespaces } from "./namespaces/namespaces.js";
 import { Connection } from "./rpc/connection.js";
 import type { RawServices } from "./rpc/services.js";
@@ -50,12 +50,10 @@ export interface ConnectOptions {
   fifoDir?: string;
 }
 
-/** What `client.run` takes: a container's options plus input for its stdin. */
-export interface RunContainerOptions extends CreateContainerOptions {
+/** What `client.run` takes: a container's options, `input` for its stdin and the `encoding` of its output. */
+export interface RunContainerOptions extends CreateContainerOptions, RunIOOptions {
   /** The container id; default a random `run-…` one. */
   id?: string;
-  /** Written to the process's stdin, which is then closed. */
-  input?: string | Uint8Array;
 }
 
 /** containerd's default FIFO directory for client stdio. */
@@ -186,15 +184,20 @@ export class Client implements AsyncDisposable {
 
   /**
    * Runs a container to its exit and removes everything it made, also when something fails:
-   * create, new task, start, wait, delete task, delete container (5 RPCs).
+   * create, new task, start, wait, delete task, delete container (5 RPCs). Output comes as
+   * strings (`encoding`, default `"utf8"`), or as Buffers with `encoding: "buffer"`.
    */
-  async run(options: RunContainerOptions = {}): Promise<RunResult> {
+  run(options: RunContainerOptions & { encoding: "buffer" }): Promise<RunResult<Buffer>>;
+  run(options?: RunContainerOptions & { encoding?: BufferEncoding }): Promise<RunResult<string>>;
+  run(options?: RunContainerOptions): Promise<RunResult<string | Buffer>>;
+  async run(options?: RunContainerOptions): Promise<RunResult<string | Buffer>> {
     options = optionsObject(options);
-    const { id = `run-${randomBytes(6).toString("hex")}`, input, ...create } = options;
+    const { id = `run-${randomBytes(6).toString("hex")}`, input, encoding, ...create } = options;
+    const stdio = runStdio({ input, encoding });
     const container = await this.containers.create(id, create);
-    let result: RunResult;
+    let result: RunResult<string | Buffer>;
     try {
-      const task = await container.newTask({ stdio: runStdio(input), signal: options.signal });
+      const task = await container.newTask({ stdio, signal: options.signal });
       result = await collectOutput(task, options);
     } catch (err) {
       // The run's own failure is what the caller needs; cleanup is best effort here.

@@ -10,16 +10,14 @@ import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./err
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
-import { attachStdio, type StdioSpec } from "./io/index.js";
-import { refuseRemoteFifos } from "./io/remote.js";
 import type { Spec } from "./oci/index.js";
+import type { AttachOptions } from "./processes/load.js";
 import {
   type AnyValue,
   type ContainerInfo,
   checkExtensions,
   toContainerInfo,
 } from "./runtime/container-info.js";
-import { toProcessState } from "./runtime/process-status.js";
 import { toMounts } from "./runtime/rootfs-mounts.js";
 import { type NewTaskOptions, Task } from "./task.js";
 import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
@@ -38,12 +36,6 @@ export interface UpdateContainerOptions extends OperationOptions {
   spec?: Spec;
   /** Sets the named extensions, leaving the others alone. */
   extensions?: Record<string, AnyValue>;
-}
-
-/** What `container.task()` takes. */
-export interface LoadTaskOptions extends OperationOptions, Pick<StdioSpec, "stdio"> {
-  /** Re-open the task's FIFOs with `stdio` (default `"pipe"`), so output and stdin work again. */
-  attach?: boolean;
 }
 
 /** What `container.delete()` takes. */
@@ -175,37 +167,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * The container's existing task (one RPC); NotFoundError when it has none. With `attach`,
    * its stdio FIFOs are opened again so output and stdin work as before.
    */
-  async task(options: LoadTaskOptions = {}): Promise<Task> {
-    options = checkCallOptions(options);
-    if (options.attach && this.#ctx.remote) refuseRemoteFifos("attach", "attach");
-    const { services, hub, namespace } = this.#ctx;
-    // The stream must be live before reading the state, or an exit in between would be lost.
-    await hub.ready(namespace, { signal: options.signal, timeout: options.timeout });
-    const token = hub.presenceToken(namespace);
-    const res = await services.tasks.get(
-      { containerId: this.id, execId: "" },
-      rawOptions(options, namespace),
-    );
-    const p = res.process;
-    if (!p) throw new InvalidArgumentError(`containerd returned no process for task "${this.id}"`);
-    hub.setTaskPresence(namespace, this.id, "present", token);
-    const stopped = toProcessState(p.status) === "stopped";
-    const config = { stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, terminal: p.terminal };
-    const io = options.attach
-      ? await attachStdio({ stdio: options.stdio ?? "pipe", config, removeOnClose: true })
-      : undefined;
-    io?.attached();
-    return new Task({
-      ctx: this.#ctx,
-      containerId: this.id,
-      execId: "",
-      pid: p.pid,
-      io,
-      started: toProcessState(p.status) !== "created",
-      exited: stopped ? { exitCode: p.exitStatus, exitedAt: p.exitedAt ?? new Date(0) } : undefined,
-      processSpec: this.#info.spec.process,
-      rootfsPath: this.#info.spec.root?.path,
-    });
+  task(options?: AttachOptions): Promise<Task> {
+    return Task.load(this.#ctx, this.#info, options);
   }
 
   /**

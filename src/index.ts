@@ -13,7 +13,6 @@ export {
   type Containers,
   type DeleteContainerOptions,
   type InfoOptions,
-  type LoadTaskOptions,
   type UpdateContainerOptions,
 } from "./container.js";
 export {
@@ -50,7 +49,7 @@ export type {
   StdioSpec,
   StdioStreams,
 } from "./io/index.js";
-export type { RunResult } from "./io/run-result.js";
+export type { RunIOOptions, RunResult } from "./io/run-result.js";
 export type { NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export {
   HOST_NAMESPACES,
@@ -62,15 +61,14 @@ export {
 /** OCI runtime spec types (`oci.Spec`, `oci.Process`, `oci.Mount` …), as containerd stores them. */
 export type * as oci from "./oci/spec.js";
 export { type ResolvedUser, resolveUser } from "./oci/user-lookup.js";
-export type { LoadProcessOptions } from "./process.js";
 export {
   type DeleteProcessOptions,
   type KillOptions,
   Process,
   type ProcessEvents,
   ProcessHandle,
-  type WaitOptions,
 } from "./process.js";
+export type { AttachOptions } from "./processes/load.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { NamespaceCallOptions } from "./rpc/call-metadata.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";

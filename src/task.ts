@@ -4,13 +4,12 @@ import { assertIdentifier } from "./base/identifiers.js";
 import { checkStringRecord } from "./base/validate.js";
 import type { HandleContext } from "./containers/handle-context.js";
 import { InvalidArgumentError } from "./errors/index.js";
-import type { ExitStatus } from "./events/event.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
 import type { Image } from "./images/image.js";
 import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
-import { collectOutput, type RunResult, runStdio } from "./io/run-result.js";
+import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
 import {
   applyProcessOptions,
   type ProcessOptions,
@@ -19,7 +18,10 @@ import {
   toLinuxResources,
 } from "./oci/index.js";
 import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
-import { type LoadProcessOptions, loadProcess, Process, ProcessHandle, type ProcessInit } from "./process.js";
+import { Process, ProcessHandle } from "./process.js";
+import type { ProcessInit } from "./processes/init.js";
+import { taskLifecycle } from "./processes/lifecycle.js";
+import { type AttachOptions, loadProcessInit } from "./processes/load.js";
 import type { ContainerInfo } from "./runtime/container-info.js";
 import { type TaskMetrics, toTaskMetrics } from "./runtime/metrics.js";
 import { explainRemovedRuntime } from "./runtime/removed-runtime.js";
@@ -38,11 +40,11 @@ export interface NewTaskOptions extends StdioSpec, OperationOptions, TaskRuntime
 /** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
 export interface ExecOptions extends ProcessOptions, StdioSpec, OperationOptions {}
 
-/** What `task.run` takes. */
-export interface RunOptions extends Omit<ProcessOptions, "args" | "terminal">, OperationOptions {
-  /** Written to the process's stdin, which is then closed. */
-  input?: string | Uint8Array;
-}
+/** What `task.run` takes: process options, `input` for its stdin and the `encoding` of its output. */
+export interface RunOptions
+  extends Omit<ProcessOptions, "args" | "terminal">,
+    OperationOptions,
+    RunIOOptions {}
 
 /** What `task.update` takes. */
 export interface UpdateTaskOptions extends OperationOptions {
@@ -64,14 +66,15 @@ export interface PidInfo {
 export class Task extends ProcessHandle {
   /** The container id, which is also the task's id. */
   readonly id: string;
+  readonly #ctx: HandleContext;
   readonly #processSpec: ProcessSpec;
-  #presenceToken: number | undefined;
   readonly #rootfsPath: string | undefined;
 
   /** @internal `rootfsPath`: the spec's root path, where exec looks users up. */
   constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined; rootfsPath?: string }) {
-    super(init);
+    super(init, taskLifecycle);
     this.id = init.containerId;
+    this.#ctx = init.ctx;
     this.#rootfsPath = init.rootfsPath;
     // A spec without a process (a full override) still execs from containerd's defaults.
     this.#processSpec = init.processSpec ?? { cwd: "/", user: { uid: 0, gid: 0 } };
@@ -105,11 +108,10 @@ export class Task extends ProcessHandle {
       id: info.id,
       remote: ctx.remote,
     });
-    const rootfsPath = info.spec.root?.path;
-    const task = new Task({ ctx, containerId: info.id, execId: "", io, processSpec, rootfsPath });
     const token = ctx.hub.presenceToken(ctx.namespace);
+    let pid: number;
     try {
-      const res = await ctx.services.tasks.create(
+      ({ pid } = await ctx.services.tasks.create(
         {
           containerId: info.id,
           rootfs,
@@ -119,30 +121,36 @@ export class Task extends ProcessHandle {
           runtimePath: runtime.runtimePath,
         },
         rawOptions(options, ctx.namespace),
-      );
-      io.attached();
-      task.setPid(res.pid);
+      ));
     } catch (err) {
-      await task.abandonCreate(err);
+      await io.close();
       throw explainRemovedRuntime(err, info.runtime.name);
     }
+    io.attached();
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
-    return task;
+    const rootfsPath = info.spec.root?.path;
+    return new Task({ ctx, containerId: info.id, execId: "", pid, io, processSpec, rootfsPath });
+  }
+
+  /** @internal The handle of the container's existing task: one Tasks.Get (see `container.task()`). */
+  static async load(ctx: HandleContext, info: ContainerInfo, options?: AttachOptions): Promise<Task> {
+    const init = await loadProcessInit(ctx, info.id, "", options);
+    return new Task({ ...init, processSpec: info.spec.process, rootfsPath: info.spec.root?.path });
   }
 
   /** Pauses every process in the task (freezer cgroup). */
   async pause(options?: OperationOptions): Promise<void> {
-    await this.ctx.services.tasks.pause({ containerId: this.id }, rawOptions(options, this.namespace));
+    await this.#ctx.services.tasks.pause({ containerId: this.id }, rawOptions(options, this.namespace));
   }
 
   /** Resumes a paused task. */
   async resume(options?: OperationOptions): Promise<void> {
-    await this.ctx.services.tasks.resume({ containerId: this.id }, rawOptions(options, this.namespace));
+    await this.#ctx.services.tasks.resume({ containerId: this.id }, rawOptions(options, this.namespace));
   }
 
   /** The processes in the task's cgroup. */
   async pids(options?: OperationOptions): Promise<PidInfo[]> {
-    const res = await this.ctx.services.tasks.listPids(
+    const res = await this.#ctx.services.tasks.listPids(
       { containerId: this.id },
       rawOptions(options, this.namespace),
     );
@@ -151,7 +159,7 @@ export class Task extends ProcessHandle {
 
   /** The task's cgroup figures (cgroups v1 or v2), decoded. */
   async metrics(options?: OperationOptions): Promise<TaskMetrics> {
-    const res = await this.ctx.services.tasks.metrics(
+    const res = await this.#ctx.services.tasks.metrics(
       { filters: [`id==${JSON.stringify(this.id)}`] },
       rawOptions(options, this.namespace),
     );
@@ -169,7 +177,7 @@ export class Task extends ProcessHandle {
     const resources = options.resources
       ? encodeAny(LINUX_RESOURCES_TYPE_URL, toLinuxResources(options.resources))
       : undefined;
-    await this.ctx.services.tasks.update(
+    await this.#ctx.services.tasks.update(
       { containerId: this.id, resources, annotations },
       rawOptions(options, this.namespace),
     );
@@ -180,7 +188,7 @@ export class Task extends ProcessHandle {
    * restores it); with `exit`, the task stops afterwards. Needs CRIU on the daemon's host.
    */
   async checkpoint(options?: CheckpointOptions): Promise<Image> {
-    return checkpointTask(this.ctx, this.id, checkCallOptions(options));
+    return checkpointTask(this.#ctx, this.id, checkCallOptions(options));
   }
 
   /**
@@ -200,59 +208,44 @@ export class Task extends ProcessHandle {
     const io = await openStdio({
       ...options,
       terminal,
-      fifoPool: this.ctx.fifoPool,
+      fifoPool: this.#ctx.fifoPool,
       id: `${this.id}-${execId}`,
-      remote: this.ctx.remote,
+      remote: this.#ctx.remote,
     });
-    const process = new Process({ ctx: this.ctx, containerId: this.id, execId, io });
     try {
-      await this.ctx.services.tasks.exec(
+      await this.#ctx.services.tasks.exec(
         { containerId: this.id, execId, ...io.config, spec: encodeAny(PROCESS_TYPE_URL, spec) },
         rawOptions(options, this.namespace),
       );
     } catch (err) {
-      await process.abandonCreate(err);
+      await io.close();
       throw err;
     }
-    return process;
+    return new Process({ ctx: this.#ctx, containerId: this.id, execId, io });
   }
 
   /**
    * The handle of an exec that already exists (one RPC), e.g. made before a restart or by another
    * client; NotFoundError when there is none. With `attach`, its FIFOs are opened again.
    */
-  loadProcess(execId: string, options?: LoadProcessOptions): Promise<Process> {
-    return loadProcess(this.ctx, this.id, execId, options);
+  async loadProcess(execId: string, options?: AttachOptions): Promise<Process> {
+    assertIdentifier(execId, "execId");
+    return new Process(await loadProcessInit(this.#ctx, this.id, execId, options));
   }
 
   /**
    * Runs `args` in the task and collects its output: exec, start, wait, delete (three RPCs).
-   * The process is deleted whatever happens.
+   * The process is deleted whatever happens. Output comes as strings (`encoding`, default
+   * `"utf8"`), or as Buffers with `encoding: "buffer"`.
    */
-  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
-    options = checkCallOptions(options);
+  run(args: string[], options: RunOptions & { encoding: "buffer" }): Promise<RunResult<Buffer>>;
+  run(args: string[], options?: RunOptions & { encoding?: BufferEncoding }): Promise<RunResult<string>>;
+  run(args: string[], options?: RunOptions): Promise<RunResult<string | Buffer>>;
+  async run(args: string[], options?: RunOptions): Promise<RunResult<string | Buffer>> {
+    const { input, encoding, ...exec } = checkCallOptions(options);
+    const stdio = runStdio({ input, encoding });
     const execId = `run-${randomBytes(6).toString("hex")}`;
-    const process = await this.exec(execId, { ...options, args, stdio: runStdio(options.input) });
-    return collectOutput(process, options);
-  }
-
-  /** @internal Waits for the event stream before starting, so the exit cannot be missed. */
-  protected override async beforeStart(options?: OperationOptions): Promise<void> {
-    await this.ctx.hub.ready(this.namespace, { signal: options?.signal, timeout: options?.timeout });
-  }
-
-  /** @internal */
-  protected override async deleteRpc(options: OperationOptions | undefined): Promise<ExitStatus> {
-    this.#presenceToken = this.ctx.hub.presenceToken(this.namespace);
-    const res = await this.ctx.services.tasks.delete(
-      { containerId: this.id },
-      rawOptions(options, this.namespace),
-    );
-    return { exitCode: res.exitStatus, exitedAt: res.exitedAt ?? new Date(0) };
-  }
-
-  /** @internal */
-  protected override afterDelete(): void {
-    this.ctx.hub.setTaskPresence(this.namespace, this.id, "none", this.#presenceToken);
+    const process = await this.exec(execId, { ...exec, args, stdio });
+    return collectOutput(process, { ...exec, input, encoding });
   }
 }

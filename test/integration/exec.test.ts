@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { ContainerdError, InvalidArgumentError, type Task } from "../../src/index.js";
+import { ContainerdError, InvalidArgumentError, NotFoundError, type Task } from "../../src/index.js";
 import { readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 describe("exec", () => {
@@ -55,6 +55,23 @@ describe("exec", () => {
   test("task.run feeds input to stdin", async () => {
     const { stdout } = await task.run(["/bin/cat"], { input: "fed\n" });
     assert.equal(stdout, "fed\n");
+  });
+
+  test('task.run with encoding "buffer" gives stdout and stderr as the bytes the process wrote', async () => {
+    const script = "printf '\\377\\000\\376'; printf '\\200' >&2";
+    const { stdout, stderr }: { stdout: Buffer; stderr: Buffer } = await task.run(["/bin/sh", "-c", script], {
+      encoding: "buffer",
+    });
+    assert.deepEqual([stdout, stderr], [Buffer.from([0xff, 0x00, 0xfe]), Buffer.from([0x80])]);
+  });
+
+  test("disposing a running exec kills and deletes it", async () => {
+    const id = uniqueId("e");
+    {
+      await using p = await task.exec(id, { args: ["/bin/sleep", "60"] });
+      await p.start();
+    }
+    await assert.rejects(task.loadProcess(id), NotFoundError);
   });
 
   test("exec stdout is piped", async () => {

@@ -209,4 +209,44 @@ describe("tasks", () => {
     );
     assert.deepEqual(await d.client.containers.list(), []);
   });
+
+  test('client.run with encoding "buffer" gives the bytes as they came; by default they are UTF-8 text', async () => {
+    const options = { rootfs: d.rootfs, args: ["/bin/sh", "-c", "printf '\\377\\000\\376'"] };
+    const raw = await d.client.run({ ...options, encoding: "buffer" });
+    assert.deepEqual([raw.stdout, raw.stderr], [Buffer.from([0xff, 0x00, 0xfe]), Buffer.alloc(0)]);
+    const text = await d.client.run(options);
+    assert.equal(text.stdout, "\ufffd\u0000\ufffd");
+  });
+
+  test("client.run with an unknown encoding is an InvalidArgumentError naming encoding, before any RPC", async () => {
+    const id = uniqueId();
+    await assert.rejects(
+      d.client.run({ id, rootfs: d.rootfs, args: ["/bin/true"], encoding: "klingon" as BufferEncoding }),
+      (err: unknown) => err instanceof InvalidArgumentError && err.field === "encoding",
+    );
+    await assert.rejects(d.client.containers.load(id), NotFoundError);
+  });
+
+  test("disposing a task kills and deletes it; disposing another handle of it afterwards is quiet", async () => {
+    const { container, task } = await started(["/bin/sleep", "60"]);
+    const other = await container.task();
+    await task[Symbol.asyncDispose]();
+    assert.equal(task.exitStatus?.exitCode, 137);
+    await assert.rejects(container.task(), NotFoundError);
+    await other[Symbol.asyncDispose]();
+    await container.delete();
+  });
+
+  test("await using: a task created in a block is gone when the block ends", async () => {
+    const container = await d.client.containers.create(uniqueId(), {
+      rootfs: d.rootfs,
+      args: ["/bin/sleep", "60"],
+    });
+    {
+      await using task = await container.newTask();
+      await task.start();
+    }
+    await assert.rejects(container.task(), NotFoundError);
+    await container.delete();
+  });
 });
