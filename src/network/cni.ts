@@ -140,7 +140,9 @@ export async function addChain(list: Conflist, rt: CniRuntime): Promise<unknown>
     try {
       result = (await invoke(list, plugin, "ADD", rt, result)) ?? result;
     } catch (err) {
-      await delChain({ ...list, plugins: list.plugins.slice(0, i + 1) }, rt, result).catch((cleanup) =>
+      // Undone even when the ADD was aborted: the caller's signal must not cut the clean-up short.
+      const undo = { ...rt, signal: undefined };
+      await delChain({ ...list, plugins: list.plugins.slice(0, i + 1) }, undo, result).catch((cleanup) =>
         debug("cni %s: DEL after a failed ADD failed too: %s", list.name, cleanup),
       );
       throw err;

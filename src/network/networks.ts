@@ -29,7 +29,10 @@ function checkAttachOptions(value: unknown): AttachOptions {
   const out: AttachOptions = {};
   if (value.hostname !== undefined) out.hostname = checkHostName(value.hostname, "hostname");
   if (value.netnsPath !== undefined) out.netnsPath = checkAbsolutePath("netnsPath", value.netnsPath);
-  if (value.signal !== undefined) out.signal = value.signal as AbortSignal;
+  if (value.signal !== undefined) {
+    if (!(value.signal instanceof AbortSignal)) throw invalid("signal", value.signal, "must be an AbortSignal");
+    out.signal = value.signal;
+  }
   return out;
 }
 
@@ -136,7 +139,8 @@ export class Networks {
   /**
    * Undoes an attachment: CNI DEL with the cached result while the namespace is still pinned, then
    * unpins it and frees its address, ports and files. Quiet when there is none. A failing DEL throws
-   * and keeps the cache entry, so the detach can be retried.
+   * and keeps the cache entry, so the detach can be retried. Containers sharing this one's namespace
+   * (`{ container }`) lose their network with it, as with Docker.
    */
   async detach(containerId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertIdentifier(containerId, "containerId");
