@@ -2,54 +2,28 @@
  * Attaching a container to its network before its task exists. For a bridge network: the cache
  * entry first (it owns the port claims), then a pinned namespace, host ports, the CNI ADD (loopback,
  * then the conflist), the result cached, and the /etc files; any failure undoes what was made.
- * `host`, `none` and `{ container }` need no CNI, only files and a cache entry.
+ * `host`, `none` and `{ container }` need no CNI (attach-plain.ts).
  *
  * @module
  */
-
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { FailedPreconditionError, NotFoundError } from "../errors/index.js";
+import { NotFoundError } from "../errors/index.js";
+import { type AttachOptions, attachHost, attachNone, attachToPeer, newRecord } from "./attach-plain.js";
 import { addChain, addLoopback, findPlugins } from "./cni.js";
 import { type Conflist, pluginTypes } from "./conflist.js";
 import type { NetworkContext } from "./context.js";
-import { containerResolvConf, filesIn, hostResolvConf, renderHosts, writeEtcFiles } from "./etc-files.js";
+import { containerResolvConf, hostResolvConf, renderHosts, writeEtcFiles } from "./etc-files.js";
 import { refreshHosts } from "./hosts-sync.js";
 import { withLock } from "./lock.js";
 import { pinNetns } from "./netns.js";
 import { readConflist } from "./network-store.js";
 import { reservePorts } from "./ports.js";
-import { type AttachmentRecord, createRecord, readRecord, saveRecord, toAttachment } from "./records.js";
+import { type AttachmentRecord, createRecord, saveRecord, toAttachment } from "./records.js";
 import { runtimeOf, teardown } from "./teardown.js";
 import type { Network, NetworkAttachment } from "./types.js";
 import type { AttachRequest } from "./validate.js";
 
-/** Options of an attach, checked by the caller. */
-export interface AttachOptions {
-  /** The container's host name, for /etc/hostname and its own hosts line. Default the container id. */
-  hostname?: string;
-  /** An existing network namespace (`/proc/<pid>/ns/net`) to pin instead of making a new one. */
-  netnsPath?: string;
-  signal?: AbortSignal;
-}
-
 type BridgeRequest = Extract<AttachRequest, { mode: "bridge" }>;
-
-function newRecord(ctx: NetworkContext, id: string, opts: AttachOptions): AttachmentRecord {
-  return {
-    containerId: id,
-    namespace: ctx.namespace,
-    mode: "none",
-    name: "none",
-    ports: [],
-    aliases: [],
-    hostname: opts.hostname ?? id,
-    files: filesIn(ctx.paths.etc(ctx.namespace, id)),
-    state: "adding",
-    pid: process.pid,
-    createdAt: new Date().toISOString(),
-  };
-}
 
 /** The address and gateway of a CNI result's first IP. */
 export function addressOf(result: unknown): { ip?: string; gateway?: string } {
@@ -59,65 +33,7 @@ export function addressOf(result: unknown): { ip?: string; gateway?: string } {
   return { ip: first.address.split("/")[0], ...(first.gateway ? { gateway: first.gateway } : {}) };
 }
 
-/** A cache entry and its files for a container without CNI; undone if writing the files fails. */
-async function attachPlain(
-  ctx: NetworkContext,
-  record: AttachmentRecord,
-  files: () => Promise<{ hosts: string; resolvConf: string }>,
-): Promise<NetworkAttachment> {
-  await createRecord(ctx.paths, record);
-  try {
-    if (record.mode !== "container")
-      await writeEtcFiles(record.files, { ...(await files()), hostname: record.hostname });
-    record.state = "ready";
-    await saveRecord(ctx.paths, record);
-  } catch (err) {
-    await teardown(ctx, record, { del: false, quiet: true });
-    throw err;
-  }
-  return toAttachment(record);
-}
-
-async function attachHost(ctx: NetworkContext, id: string, opts: AttachOptions): Promise<NetworkAttachment> {
-  const record: AttachmentRecord = { ...newRecord(ctx, id, opts), mode: "host", name: "host" };
-  return attachPlain(ctx, record, async () => ({
-    hosts: await readFile("/etc/hosts", "utf8").catch(() => renderHosts({ ip: "127.0.1.1", names: [] }, [])),
-    resolvConf: await readFile(ctx.resolvConf, "utf8").catch(() => ""),
-  }));
-}
-
-async function attachNone(ctx: NetworkContext, id: string, opts: AttachOptions): Promise<NetworkAttachment> {
-  const record = newRecord(ctx, id, opts);
-  return attachPlain(ctx, record, async () => ({
-    hosts: renderHosts({ ip: "127.0.1.1", names: [record.hostname] }, []),
-    resolvConf: containerResolvConf(await hostResolvConf(ctx.resolvConf)),
-  }));
-}
-
-async function attachToPeer(ctx: NetworkContext, id: string, peer: string, opts: AttachOptions) {
-  const other = await readRecord(ctx.paths, ctx.namespace, peer);
-  if (other?.state !== "ready") {
-    throw new NotFoundError(`containerd-sdk: network.container: container ${peer} has no network attachment`);
-  }
-  if (other.mode === "none" || other.mode === "container") {
-    throw new FailedPreconditionError(
-      `containerd-sdk: network.container: container ${peer} has no network namespace to share (its network is ${other.name})`,
-    );
-  }
-  const record: AttachmentRecord = {
-    ...newRecord(ctx, id, opts),
-    mode: "container",
-    name: `container:${peer}`,
-    peer,
-    files: other.files,
-    ...(other.netnsPath ? { netnsPath: other.netnsPath } : {}),
-    ...(other.ip ? { ip: other.ip } : {}),
-    ...(other.gateway ? { gateway: other.gateway } : {}),
-  };
-  return attachPlain(ctx, record, async () => ({ hosts: "", resolvConf: "" }));
-}
-
-/** Steps 1: under the state lock (so a network delete sees it), the network and a cache entry. */
+/** Step 1, under the state lock (so a network delete sees it): the network and a cache entry. */
 async function reserve(
   ctx: NetworkContext,
   id: string,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-export type { AttachOptions } from "./attach.js";
+export type { AttachOptions } from "./attach-plain.js";
 export type { NetworksOptions } from "./context.js";
 export { isPinned, pinNetns, unpinNetns } from "./netns.js";
 export { Networks } from "./networks.js";

@@ -6,7 +6,8 @@
 import { assertIdentifier } from "../base/identifiers.js";
 import { checkAbsolutePath, checkKnownKeys, invalid, isRecord } from "../base/validate.js";
 import { ConflictError, isAlreadyExists, isNotFound } from "../errors/index.js";
-import { type AttachOptions, attach } from "./attach.js";
+import { attach } from "./attach.js";
+import type { AttachOptions } from "./attach-plain.js";
 import { type NetworkContext, type NetworksOptions, resolveContext } from "./context.js";
 import { withLock } from "./lock.js";
 import { createNetwork, listNetworks, readNetwork, removeNetwork } from "./network-store.js";
@@ -30,7 +31,8 @@ function checkAttachOptions(value: unknown): AttachOptions {
   if (value.hostname !== undefined) out.hostname = checkHostName(value.hostname, "hostname");
   if (value.netnsPath !== undefined) out.netnsPath = checkAbsolutePath("netnsPath", value.netnsPath);
   if (value.signal !== undefined) {
-    if (!(value.signal instanceof AbortSignal)) throw invalid("signal", value.signal, "must be an AbortSignal");
+    if (!(value.signal instanceof AbortSignal))
+      throw invalid("signal", value.signal, "must be an AbortSignal");
     out.signal = value.signal;
   }
   return out;
