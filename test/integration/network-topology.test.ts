@@ -11,14 +11,18 @@ import { httpGet, serveHttp, useNetworks } from "../network-fixtures.js";
 
 const state = useNetworks();
 
-/** GET from inside `netns` with `hostsFile` mounted over /etc/hosts, so names resolve as in a container. */
+/**
+ * GET from inside `netns` with `hostsFile` mounted over /etc/hosts, so names resolve as in a
+ * container. An empty resolv.conf goes over the host's: a name missing from the file must fail, not
+ * become a DNS query to the host's resolver.
+ */
 async function getByName(
   netns: string,
   hostsFile: string,
   name: string,
   port: number,
 ): Promise<string | undefined> {
-  const script = `mount --bind "$1" /etc/hosts && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 "$2" "$3"`;
+  const script = `mount --bind "$1" /etc/hosts && mount --bind /dev/null /etc/resolv.conf && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 "$2" "$3"`;
   const { stdout } = await runCommand("nsenter", [
     `--net=${netns}`,
     "unshare",
