@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
 import { InvalidArgumentError } from "../errors/index.js";
@@ -6,7 +5,7 @@ import { Status } from "../gen/github.com/containerd/containerd/api/types/task/t
 import { encodeAny } from "../typeurl/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
-import { fromWireDescriptor } from "./descriptor.js";
+import { fromWireDescriptor, sha256Digest } from "./descriptor.js";
 import type { Image } from "./image.js";
 import { createImage } from "./image-store.js";
 import { Leases } from "./leases.js";
@@ -63,7 +62,7 @@ export async function checkpointTask(
         annotations: {},
       };
       const body = Buffer.from(JSON.stringify(index));
-      const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+      const digest = sha256Digest(body);
       await new Content(ctx).write(body, {
         expected: digest,
         size: body.length,

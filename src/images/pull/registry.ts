@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import createDebug from "debug";
-import { fromHttpStatus } from "../../errors/index.js";
+import { DataLossError, fromHttpStatus, isContainerdError, UnavailableError } from "../../errors/index.js";
 import { basicHeader, parseChallenge, type RegistryAuth } from "./auth.js";
 
 const debug = createDebug("containerd-sdk:images");
@@ -222,6 +222,31 @@ function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): P
     req.once("error", reject);
     req.end();
   });
+}
+
+/**
+ * @internal A response body in memory, failing with DataLossError once it passes `limit` bytes (a
+ * hostile registry cannot fill memory) and with UnavailableError when it breaks off.
+ */
+export async function readBody(res: Response, limit: number, what: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (size > limit) throw new DataLossError(`${what}: the body runs past ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw bodyError(err, `${what} broke off`);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** @internal A broken response body as UnavailableError (retrying may help); an abort stays as it is. */
+export function bodyError(err: unknown, message: string): unknown {
+  if ((err as Error)?.name === "AbortError" || isContainerdError(err)) return err;
+  return new UnavailableError(`${message}: ${(err as Error)?.message ?? err}`, { cause: err });
 }
 
 function summary(text: string): string {
