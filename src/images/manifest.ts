@@ -4,7 +4,7 @@ import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "..
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
 import type { Descriptor, Platform } from "./descriptor.js";
-import { isIndexType, isManifestType, MediaType } from "./media-types.js";
+import { isIndexType, isManifestType } from "./media-types.js";
 import { formatPlatform, selectManifest } from "./platform.js";
 
 /** An image's runtime configuration (the OCI image config's `config` object). */
@@ -173,9 +173,6 @@ export function childLabels(body: ManifestJson | IndexJson): Record<string, stri
   }
   return labels;
 }
-
-/** @internal */
-export { MediaType };
 
 /** @internal The index entry for `platform`; NotFoundError listing the platforms the index has. */
 export function chooseManifest(index: IndexJson, platform: Platform, where: string): Descriptor {

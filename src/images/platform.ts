@@ -26,13 +26,6 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
-/** @internal Parses `linux/amd64[/variant]`. */
-export function parsePlatform(value: string): Platform | undefined {
-  const [os, architecture, variant] = value.split("/");
-  if (!os || !architecture) return undefined;
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
 function normalVariant(p: Platform): string {
   const v = p.variant ?? "";
   if (p.architecture === "arm64" && v === "v8") return "";
