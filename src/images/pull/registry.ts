@@ -50,15 +50,9 @@ export class RegistryClient {
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
       if (this.#authorization) headers.Authorization = this.#authorization;
-      let res: Response;
-      try {
-        res = await fetch(url, { method: init.method ?? "GET", headers, signal: init.signal });
-      } catch (err) {
-        if ((err as Error).name === "AbortError") throw err;
-        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
+      const res = await this.#reach(url, () =>
+        fetch(url, { method: init.method ?? "GET", headers, signal: init.signal }),
+      );
       debug("%s %s → %d", init.method ?? "GET", url, res.status);
       if (res.status === 401 && attempt === 0 && (await this.#answer(res, init.signal))) continue;
       if (res.status >= 400 && !init.okStatuses?.includes(res.status)) {
@@ -87,29 +81,13 @@ export class RegistryClient {
     for (let hops = 0; hops <= 10; ) {
       const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
       if (this.#authorization && url.host === origin) headers.Authorization = this.#authorization;
-      let res: IncomingMessage;
-      try {
-        res = await get(url, headers, init.signal);
-      } catch (err) {
-        if ((err as Error).name === "AbortError") throw err;
-        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
+      const res = await this.#reach(url, () => get(url, headers, init.signal));
       const status = res.statusCode ?? 0;
       debug("GET %s → %d (stream)", url, status);
       if (status === 401 && !challenged) {
         challenged = true;
         res.resume();
-        const header = res.headers["www-authenticate"];
-        if (
-          await this.#answerChallenge(
-            Array.isArray(header) ? (header[0] ?? null) : (header ?? null),
-            init.signal,
-          )
-        ) {
-          continue;
-        }
+        if (await this.#answerChallenge(res.headers["www-authenticate"] ?? null, init.signal)) continue;
         throw fromHttpStatus(401, `${this.#where}: GET ${url}: 401 Unauthorized`);
       }
       if (status >= 300 && status < 400 && res.headers.location) {
@@ -128,6 +106,18 @@ export class RegistryClient {
       return res;
     }
     throw fromHttpStatus(502, `${this.#where}: GET ${url}: too many redirects`);
+  }
+
+  /** Runs one request; a network failure becomes an UnavailableError naming `url`. */
+  async #reach<T>(url: string | URL, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      if ((err as Error).name === "AbortError" || isContainerdError(err)) throw err;
+      throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   /**
