@@ -22,11 +22,3 @@ export function isIndexType(mediaType: string): boolean {
 export function isManifestType(mediaType: string): boolean {
   return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
 }
-
-/** @internal Layer types the 1.6 walking differ applies. */
-export function isLayerType(mediaType: string): boolean {
-  return (
-    mediaType.startsWith("application/vnd.oci.image.layer.") ||
-    mediaType.startsWith("application/vnd.docker.image.rootfs.")
-  );
-}

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import createDebug from "debug";
-import { fromHttpStatus } from "../../errors/index.js";
+import { DataLossError, fromHttpStatus, isContainerdError, UnavailableError } from "../../errors/index.js";
 import { basicHeader, parseChallenge, type RegistryAuth } from "./auth.js";
 
 const debug = createDebug("containerd-sdk:images");
@@ -50,15 +50,9 @@ export class RegistryClient {
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
       if (this.#authorization) headers.Authorization = this.#authorization;
-      let res: Response;
-      try {
-        res = await fetch(url, { method: init.method ?? "GET", headers, signal: init.signal });
-      } catch (err) {
-        if ((err as Error).name === "AbortError") throw err;
-        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
+      const res = await this.#reach(url, () =>
+        fetch(url, { method: init.method ?? "GET", headers, signal: init.signal }),
+      );
       debug("%s %s → %d", init.method ?? "GET", url, res.status);
       if (res.status === 401 && attempt === 0 && (await this.#answer(res, init.signal))) continue;
       if (res.status >= 400 && !init.okStatuses?.includes(res.status)) {
@@ -87,29 +81,13 @@ export class RegistryClient {
     for (let hops = 0; hops <= 10; ) {
       const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
       if (this.#authorization && url.host === origin) headers.Authorization = this.#authorization;
-      let res: IncomingMessage;
-      try {
-        res = await get(url, headers, init.signal);
-      } catch (err) {
-        if ((err as Error).name === "AbortError") throw err;
-        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
+      const res = await this.#reach(url, () => get(url, headers, init.signal));
       const status = res.statusCode ?? 0;
       debug("GET %s → %d (stream)", url, status);
       if (status === 401 && !challenged) {
         challenged = true;
         res.resume();
-        const header = res.headers["www-authenticate"];
-        if (
-          await this.#answerChallenge(
-            Array.isArray(header) ? (header[0] ?? null) : (header ?? null),
-            init.signal,
-          )
-        ) {
-          continue;
-        }
+        if (await this.#answerChallenge(res.headers["www-authenticate"] ?? null, init.signal)) continue;
         throw fromHttpStatus(401, `${this.#where}: GET ${url}: 401 Unauthorized`);
       }
       if (status >= 300 && status < 400 && res.headers.location) {
@@ -128,6 +106,18 @@ export class RegistryClient {
       return res;
     }
     throw fromHttpStatus(502, `${this.#where}: GET ${url}: too many redirects`);
+  }
+
+  /** Runs one request; a network failure becomes an UnavailableError naming `url`. */
+  async #reach<T>(url: string | URL, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      if ((err as Error).name === "AbortError" || isContainerdError(err)) throw err;
+      throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   /**
@@ -222,6 +212,31 @@ function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): P
     req.once("error", reject);
     req.end();
   });
+}
+
+/**
+ * @internal A response body in memory, failing with DataLossError once it passes `limit` bytes (a
+ * hostile registry cannot fill memory) and with UnavailableError when it breaks off.
+ */
+export async function readBody(res: Response, limit: number, what: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (size > limit) throw new DataLossError(`${what}: the body runs past ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw bodyError(err, `${what} broke off`);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** @internal A broken response body as UnavailableError (retrying may help); an abort stays as it is. */
+export function bodyError(err: unknown, message: string): unknown {
+  if ((err as Error)?.name === "AbortError" || isContainerdError(err)) return err;
+  return new UnavailableError(`${message}: ${(err as Error)?.message ?? err}`, { cause: err });
 }
 
 function summary(text: string): string {
