@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { isAbortError } from "abort-controller-x";
 import {
   AlreadyExistsError,
   Client,
   InvalidArgumentError,
+  isAbortError,
   NotFoundError,
   UnavailableError,
 } from "../../src/index.js";

@@ -429,7 +429,7 @@ describe("buildSpec: resources", () => {
     rejects(
       () => toLinuxResources({ memoryLimit: 5 } as never),
       "resources.memoryLimit",
-      /not a known option/,
+      /^resources\.memoryLimit: unknown option/,
     );
   });
 
