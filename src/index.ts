@@ -21,11 +21,7 @@ export {
   DEFAULT_RUNTIME,
   type ListContainersOptions,
 } from "./containers/create-options.js";
-export {
-  DEFAULT_RUNTIME_LABEL,
-  DEFAULT_SNAPSHOTTER,
-  DEFAULT_SNAPSHOTTER_LABEL,
-} from "./containers/namespace-defaults.js";
+export { DEFAULT_RUNTIME_LABEL, DEFAULT_SNAPSHOTTER_LABEL } from "./containers/namespace-defaults.js";
 export * from "./errors/index.js";
 export type {
   ContainerdEvent,

@@ -10,7 +10,7 @@ import type { RootfsMount } from "../runtime/rootfs-mounts.js";
 import type { ImagesContext } from "./context.js";
 import { toNumber } from "./descriptor.js";
 
-/** The snapshotter containerd uses unless a namespace says otherwise. */
+/** containerd's snapshotter on Linux, used when neither the caller nor the namespace's label names one. */
 export const DEFAULT_SNAPSHOTTER = "overlayfs";
 
 /** A snapshot's kind: `view` (read-only), `active` (writable) or `committed` (a parent for others). */
