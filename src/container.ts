@@ -1,6 +1,14 @@
 import { EventEmitter } from "node:events";
-import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
-import { checkStringRecord, invalid, isRecord } from "./base/validate.js";
+import {
+  checkCallOptions,
+  checkOptions,
+  type OperationOptions,
+  rawOptions,
+  type StubCallOptions,
+} from "./base/call-options.js";
+import { withDeadline } from "./base/deadline.js";
+import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
+import { checkBoolean, checkStringRecord, invalid, isRecord } from "./base/validate.js";
 import { createContainer } from "./containers/create.js";
 import type { CreateContainerOptions, ListContainersOptions } from "./containers/create-options.js";
 import type { HandleContext } from "./containers/handle-context.js";
@@ -13,14 +21,17 @@ import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mou
 import { attachStdio, type StdioSpec } from "./io/index.js";
 import { refuseRemoteFifos } from "./io/remote.js";
 import type { Spec } from "./oci/index.js";
+import { inOperation } from "./rpc/operation.js";
 import {
   type AnyValue,
   type ContainerInfo,
   checkExtensions,
   toContainerInfo,
 } from "./runtime/container-info.js";
+import { retryWhileShimCleansUp } from "./runtime/dead-shim.js";
 import { toProcessState } from "./runtime/process-status.js";
 import { toMounts } from "./runtime/rootfs-mounts.js";
+import { signalNumber } from "./runtime/signals.js";
 import { type NewTaskOptions, Task } from "./task.js";
 import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
 
@@ -46,11 +57,38 @@ export interface LoadTaskOptions extends OperationOptions, Pick<StdioSpec, "stdi
   attach?: boolean;
 }
 
-/** What `container.delete()` takes. */
+/** What `container.delete()` takes; `timeout` bounds the whole delete, a forced kill's wait included. */
 export interface DeleteContainerOptions extends OperationOptions {
   /** Also remove the container's snapshot, when it has one. Default true. */
   snapshot?: boolean;
+  /** Kill the container's task (SIGKILL to all its processes), wait for it and delete it first. */
+  force?: boolean;
 }
+
+const CALL_KEYS = optionKeys<OperationOptions>()([...OPERATION_OPTION_KEYS]);
+const INFO_KEYS = optionKeys<InfoOptions>()([...OPERATION_OPTION_KEYS, "refresh"]);
+const UPDATE_KEYS = optionKeys<UpdateContainerOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "labels",
+  "spec",
+  "extensions",
+]);
+const NEW_TASK_KEYS = optionKeys<NewTaskOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "stdio",
+  "terminal",
+  "logPath",
+  "logBinary",
+  "runtimePath",
+  "runtimeOptions",
+  "rootfs",
+  "checkpoint",
+]);
+const DELETE_KEYS = optionKeys<DeleteContainerOptions>()([...OPERATION_OPTION_KEYS, "snapshot", "force"]);
+const LIST_KEYS = optionKeys<ListContainersOptions>()([...OPERATION_OPTION_KEYS, "filters"]);
+
+/** Whether a container has a task, and whether it may still be running. */
+type TaskState = "none" | "stopped" | "live";
 
 /** Events a container handle emits (from the client's event stream, while a listener is attached). */
 export interface ContainerEvents {
@@ -101,8 +139,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** The container's record: the one held, or with `refresh` the one containerd has now. */
   async info(options?: InfoOptions): Promise<ContainerInfo> {
-    options = checkCallOptions(options);
-    if (options.refresh) {
+    options = checkOptions(options, INFO_KEYS);
+    if (options.refresh !== undefined && checkBoolean("refresh", options.refresh)) {
       const res = await this.#ctx.services.containers.get(
         { id: this.id },
         rawOptions(options, this.namespace),
@@ -123,6 +161,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     options?: OperationOptions,
   ): Promise<Record<string, string>> {
     labels = checkStringRecord("labels", labels);
+    options = checkOptions(options, CALL_KEYS);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     await this.#update({ labels }, paths, options);
     return { ...this.#info.labels };
@@ -130,7 +169,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** Updates labels, spec or extensions; only the fields given change. */
   async update(options: UpdateContainerOptions): Promise<ContainerInfo> {
-    options = checkCallOptions(options);
+    options = checkOptions(options, UPDATE_KEYS);
     const paths: string[] = [];
     const patch: Partial<ContainerRecord> = {};
     if (options.labels !== undefined) {
@@ -160,8 +199,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * Creates the container's task (one RPC), on the rootfs mounts given here or at create.
    * Start it with `task.start()`.
    */
-  async newTask(options: NewTaskOptions = {}): Promise<Task> {
-    options = checkCallOptions(options);
+  async newTask(options?: NewTaskOptions): Promise<Task> {
+    options = checkOptions(options, NEW_TASK_KEYS);
     const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
     if (mounts === undefined && this.#info.snapshotKey) {
       return snapshotMounts(this.#ctx, this.#info, options.signal).then((m) =>
@@ -209,48 +248,77 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 
   /**
-   * Deletes the container; FailedPreconditionError while it has a task. Quiet when the container
-   * is already gone.
+   * Deletes the container and (unless `snapshot: false`) its snapshot. While it has a task that is
+   * a FailedPreconditionError, unless `force`: then the task is killed and deleted first. Quiet
+   * when the container, task or snapshot is already gone.
    */
-  async delete(options: DeleteContainerOptions = {}): Promise<void> {
-    options = checkCallOptions(options);
+  async delete(options?: DeleteContainerOptions): Promise<void> {
+    options = checkOptions(options, DELETE_KEYS);
+    for (const field of ["force", "snapshot"] as const) {
+      if (options[field] !== undefined) checkBoolean(field, options[field]);
+    }
+    const checked = options;
+    await inOperation(() =>
+      withDeadline(`delete of container "${this.id}"`, checked, (signal) => this.#delete(checked, signal)),
+    );
+  }
+
+  /** Deletes the container with its task and snapshot, quietly when already gone: `delete({ force: true })`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.delete({ force: true });
+  }
+
+  async #delete(options: DeleteContainerOptions, signal: AbortSignal | undefined): Promise<void> {
     const { services, hub, namespace } = this.#ctx;
-    if (await this.#hasTask(options)) {
+    const call = { signal, namespace };
+    const task = await this.#taskState(call);
+    if (task !== "none" && !options.force) {
       throw new FailedPreconditionError(
-        `container "${this.id}" in namespace "${namespace}" has a task; delete the task first`,
+        `container "${this.id}" in namespace "${namespace}" has a task; delete the task first (or pass force: true)`,
       );
     }
-    try {
-      await services.containers.delete({ id: this.id }, rawOptions(options, namespace));
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    if (task !== "none") await this.#removeTask(task, call);
+    await services.containers.delete({ id: this.id }, call).catch(quietIfNotFound);
     hub.forget(namespace, this.id);
     const { snapshotter, snapshotKey } = this.#info;
     if (options.snapshot !== false && snapshotter && snapshotKey) {
-      await services.snapshots
-        .remove({ snapshotter, key: snapshotKey }, rawOptions(options, namespace))
-        .catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
-        });
+      await services.snapshots.remove({ snapshotter, key: snapshotKey }, call).catch(quietIfNotFound);
     }
   }
 
-  /** Deletes the container, quietly; a task must be deleted first (dispose it before). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.delete();
-  }
-
-  async #hasTask(options: OperationOptions): Promise<boolean> {
+  /** What this client knows of the container's task, else what Tasks.Get says. */
+  async #taskState(call: StubCallOptions): Promise<TaskState> {
     const { services, hub, namespace } = this.#ctx;
     const presence = hub.taskPresence(namespace, this.id);
-    if (presence !== "unknown") return presence === "present";
+    if (presence !== "unknown") return presence === "present" ? "live" : "none";
     try {
-      await services.tasks.get({ containerId: this.id, execId: "" }, rawOptions(options, namespace));
-      return true;
+      const res = await services.tasks.get({ containerId: this.id, execId: "" }, call);
+      return res.process && toProcessState(res.process.status) === "stopped" ? "stopped" : "live";
     } catch (err) {
-      if (isNotFound(err)) return false;
+      if (isNotFound(err)) return "none";
       throw err;
+    }
+  }
+
+  /**
+   * Kills every process of the task (a stopped one answers NotFound), waits for the exit with
+   * Tasks.Wait (which answers at once for a stopped task) and deletes the task, quietly if gone.
+   */
+  async #removeTask(state: TaskState, call: StubCallOptions): Promise<void> {
+    const { services, hub, namespace } = this.#ctx;
+    const id = { containerId: this.id, execId: "" };
+    try {
+      if (state === "live") {
+        await services.tasks
+          .kill({ ...id, signal: signalNumber("SIGKILL"), all: true }, call)
+          .catch(quietIfNotFound);
+        await services.tasks.wait(id, call);
+      }
+      const token = hub.presenceToken(namespace);
+      await retryWhileShimCleansUp(call.signal, () => services.tasks.delete({ containerId: this.id }, call));
+      hub.setTaskPresence(namespace, this.id, "none", token);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -278,6 +346,10 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 }
 
+function quietIfNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}
+
 function toRecordStub(id: string): ContainerRecord {
   return {
     id,
@@ -303,19 +375,20 @@ export class Containers {
   }
 
   /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
-  async create(id: string, options: CreateContainerOptions = {}): Promise<Container> {
+  async create(id: string, options?: CreateContainerOptions): Promise<Container> {
     const { info, mounts } = await createContainer(this.#ctx, id, options);
     return new Container(this.#ctx, info, mounts);
   }
 
   /** A handle for an existing container (one RPC); NotFoundError when there is none. */
   async load(id: string, options?: OperationOptions): Promise<Container> {
+    options = checkOptions(options, CALL_KEYS);
     return new Container(this.#ctx, await loadContainer(this.#ctx, id, options));
   }
 
   /** Handles for the namespace's containers, optionally filtered; streamed when the daemon can. */
-  async list(options: ListContainersOptions = {}): Promise<Container[]> {
-    const infos = await listContainers(this.#ctx, options);
+  async list(options?: ListContainersOptions): Promise<Container[]> {
+    const infos = await listContainers(this.#ctx, checkOptions(options, LIST_KEYS));
     return infos.map((info) => new Container(this.#ctx, info));
   }
 }

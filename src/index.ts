@@ -47,7 +47,7 @@ export type {
   StdioStreams,
 } from "./io/index.js";
 export type { RunResult } from "./io/run-result.js";
-export type { NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
+export type { CreateNamespaceOptions, NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export {
   HOST_NAMESPACES,
   type HostNamespace,
