@@ -1,11 +1,5 @@
 import { EventEmitter } from "node:events";
-import {
-  checkCallOptions,
-  checkOptions,
-  type OperationOptions,
-  rawOptions,
-  type StubCallOptions,
-} from "./base/call-options.js";
+import { checkCallOptions, checkOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { withDeadline } from "./base/deadline.js";
 import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
 import { checkBoolean, checkStringRecord, invalid, isRecord } from "./base/validate.js";
@@ -14,7 +8,8 @@ import type { CreateContainerOptions, ListContainersOptions } from "./containers
 import type { HandleContext } from "./containers/handle-context.js";
 import { listContainers, loadContainer } from "./containers/load.js";
 import { snapshotMounts } from "./containers/snapshot-mounts.js";
-import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
+import { quiet, removeTask, taskState } from "./containers/task-removal.js";
+import { FailedPreconditionError, InvalidArgumentError } from "./errors/index.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
@@ -28,10 +23,8 @@ import {
   checkExtensions,
   toContainerInfo,
 } from "./runtime/container-info.js";
-import { retryWhileShimCleansUp } from "./runtime/dead-shim.js";
 import { toProcessState } from "./runtime/process-status.js";
 import { toMounts } from "./runtime/rootfs-mounts.js";
-import { signalNumber } from "./runtime/signals.js";
 import { type NewTaskOptions, Task } from "./task.js";
 import { encodeAny, SPEC_TYPE_URL } from "./typeurl/index.js";
 
@@ -86,9 +79,6 @@ const NEW_TASK_KEYS = optionKeys<NewTaskOptions>()([
 ]);
 const DELETE_KEYS = optionKeys<DeleteContainerOptions>()([...OPERATION_OPTION_KEYS, "snapshot", "force"]);
 const LIST_KEYS = optionKeys<ListContainersOptions>()([...OPERATION_OPTION_KEYS, "filters"]);
-
-/** Whether a container has a task, and whether it may still be running. */
-type TaskState = "none" | "stopped" | "live";
 
 /** Events a container handle emits (from the client's event stream, while a listener is attached). */
 export interface ContainerEvents {
@@ -271,54 +261,18 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   async #delete(options: DeleteContainerOptions, signal: AbortSignal | undefined): Promise<void> {
     const { services, hub, namespace } = this.#ctx;
     const call = { signal, namespace };
-    const task = await this.#taskState(call);
+    const task = await taskState(this.#ctx, this.id, call);
     if (task !== "none" && !options.force) {
       throw new FailedPreconditionError(
         `container "${this.id}" in namespace "${namespace}" has a task; delete the task first (or pass force: true)`,
       );
     }
-    if (task !== "none") await this.#removeTask(task, call);
-    await services.containers.delete({ id: this.id }, call).catch(quietIfNotFound);
+    if (task !== "none") await removeTask(this.#ctx, this.id, task, call);
+    await services.containers.delete({ id: this.id }, call).catch(quiet);
     hub.forget(namespace, this.id);
     const { snapshotter, snapshotKey } = this.#info;
     if (options.snapshot !== false && snapshotter && snapshotKey) {
-      await services.snapshots.remove({ snapshotter, key: snapshotKey }, call).catch(quietIfNotFound);
-    }
-  }
-
-  /** What this client knows of the container's task, else what Tasks.Get says. */
-  async #taskState(call: StubCallOptions): Promise<TaskState> {
-    const { services, hub, namespace } = this.#ctx;
-    const presence = hub.taskPresence(namespace, this.id);
-    if (presence !== "unknown") return presence === "present" ? "live" : "none";
-    try {
-      const res = await services.tasks.get({ containerId: this.id, execId: "" }, call);
-      return res.process && toProcessState(res.process.status) === "stopped" ? "stopped" : "live";
-    } catch (err) {
-      if (isNotFound(err)) return "none";
-      throw err;
-    }
-  }
-
-  /**
-   * Kills every process of the task (a stopped one answers NotFound), waits for the exit with
-   * Tasks.Wait (which answers at once for a stopped task) and deletes the task, quietly if gone.
-   */
-  async #removeTask(state: TaskState, call: StubCallOptions): Promise<void> {
-    const { services, hub, namespace } = this.#ctx;
-    const id = { containerId: this.id, execId: "" };
-    try {
-      if (state === "live") {
-        await services.tasks
-          .kill({ ...id, signal: signalNumber("SIGKILL"), all: true }, call)
-          .catch(quietIfNotFound);
-        await services.tasks.wait(id, call);
-      }
-      const token = hub.presenceToken(namespace);
-      await retryWhileShimCleansUp(call.signal, () => services.tasks.delete({ containerId: this.id }, call));
-      hub.setTaskPresence(namespace, this.id, "none", token);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+      await services.snapshots.remove({ snapshotter, key: snapshotKey }, call).catch(quiet);
     }
   }
 
@@ -344,10 +298,6 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     );
     if (res.container) this.#info = toContainerInfo(res.container);
   }
-}
-
-function quietIfNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
 }
 
 function toRecordStub(id: string): ContainerRecord {

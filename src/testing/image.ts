@@ -41,6 +41,8 @@ const BUILD_KEYS = optionKeys<BuildImageOptions>()([
   "files",
 ]);
 
+const PUSH_KEYS = optionKeys<NonNullable<Parameters<BuiltImage["push"]>[1]>>()(["auth"]);
+
 /** An OCI image layout on disk, built by umoci; copy it anywhere with skopeo. */
 export interface BuiltImage extends AsyncDisposable {
   /** The OCI layout directory. */
@@ -103,7 +105,9 @@ export async function buildBusyboxImage(options?: BuildImageOptions): Promise<Bu
     layout,
     tag,
     source,
-    push: async (destination, pushOptions = {}) => {
+    push: async (destination, pushOptions) => {
+      pushOptions = optionsObject(pushOptions);
+      checkOptionKeys(pushOptions, PUSH_KEYS);
       const args = ["copy", "--quiet", "--dest-tls-verify=false"];
       if (pushOptions.auth)
         args.push("--dest-creds", `${pushOptions.auth.username}:${pushOptions.auth.password}`);
