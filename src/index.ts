@@ -20,11 +20,7 @@ export {
   DEFAULT_RUNTIME,
   type ListContainersOptions,
 } from "./containers/create-options.js";
-export {
-  DEFAULT_RUNTIME_LABEL,
-  DEFAULT_SNAPSHOTTER,
-  DEFAULT_SNAPSHOTTER_LABEL,
-} from "./containers/namespace-defaults.js";
+export { DEFAULT_RUNTIME_LABEL, DEFAULT_SNAPSHOTTER_LABEL } from "./containers/namespace-defaults.js";
 export * from "./errors/index.js";
 export type {
   ContainerdEvent,
@@ -50,7 +46,7 @@ export type {
   StdioStreams,
 } from "./io/index.js";
 export type { RunIOOptions, RunResult } from "./io/run-result.js";
-export type { NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
+export type { CreateNamespaceOptions, NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export {
   HOST_NAMESPACES,
   type HostNamespace,

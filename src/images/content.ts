@@ -99,14 +99,14 @@ export class Content {
     digest: string,
     labels: Record<string, string>,
     options?: OperationOptions,
-  ): Promise<ContentInfo> {
+  ): Promise<Record<string, string>> {
     assertDigest(digest, "digest");
     const keys = Object.keys(labels);
     const res = await this.#ctx.services.content.update(
       { info: { digest, labels }, updateMask: keys.map((k) => `labels.${k}`) },
       rawOptions(options, this.#ctx.namespace),
     );
-    return toInfo(res.info);
+    return toInfo(res.info).labels;
   }
 
   /** A blob's bytes as a stream (1 MiB chunks), from `offset` for `size` bytes. */

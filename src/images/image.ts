@@ -1,4 +1,5 @@
-import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
+import { checkCallOptions, checkOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
+import { OPERATION_OPTION_KEYS, optionKeys } from "../base/option-keys.js";
 import { checkStringRecord } from "../base/validate.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
@@ -9,6 +10,8 @@ import { type ImageConfig, type ResolvedManifest, resolveManifest } from "./mani
 import { hostPlatform } from "./platform.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./snapshots.js";
 import { unpack } from "./unpack.js";
+
+const SET_LABELS_KEYS = optionKeys<OperationOptions>()([...OPERATION_OPTION_KEYS]);
 
 /** What an image record holds. */
 export interface ImageInfo {
@@ -119,8 +122,8 @@ export class Image implements AsyncDisposable {
     labels: Record<string, string>,
     options?: OperationOptions,
   ): Promise<Record<string, string>> {
-    options = checkCallOptions(options);
     labels = checkStringRecord("labels", labels);
+    options = checkOptions(options, SET_LABELS_KEYS);
     const res = await this.#ctx.services.images.update(
       {
         // The held target goes too: containerd 1.7 and 2.x crash on an update without one, whatever the mask.
@@ -159,8 +162,15 @@ export class Image implements AsyncDisposable {
     );
   }
 
-  /** Nothing to release: the handle holds no resources. */
-  async [Symbol.asyncDispose](): Promise<void> {}
+  /**
+   * Deletes the image record (`await using`), quietly when it is already gone; its content and
+   * snapshots go with the next GC once nothing else holds them.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.delete().catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
 }
 
 /** @internal */

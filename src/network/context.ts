@@ -6,14 +6,8 @@
  */
 
 import { assertIdentifier } from "../base/identifiers.js";
-import {
-  checkAbsolutePath,
-  checkInteger,
-  checkKnownKeys,
-  checkStringArray,
-  invalid,
-  isRecord,
-} from "../base/validate.js";
+import { checkOptionKeys } from "../base/option-keys.js";
+import { checkAbsolutePath, checkInteger, checkStringArray, invalid, isRecord } from "../base/validate.js";
 import type { Cidr } from "./ipv4.js";
 import { DEFAULT_CLAIMS_FILE, DEFAULT_STATE_DIR, type StatePaths, statePaths } from "./paths.js";
 import { DEFAULT_HOST_PORT_RANGE } from "./ports.js";
@@ -65,16 +59,20 @@ function checkRange(value: unknown, field: string): [number, number] {
 /** Checks the options and fills in the defaults. */
 export function resolveContext(options: NetworksOptions = {}): NetworkContext {
   if (!isRecord(options)) throw invalid("options", options, "must be an object");
-  checkKnownKeys("options", options, [
-    "stateDir",
-    "claimsFile",
-    "pluginDirs",
-    "namespace",
-    "subnetPool",
-    "hostPortRange",
-    "resolvConf",
-    "isAlive",
-  ]);
+  checkOptionKeys(
+    options,
+    [
+      "stateDir",
+      "claimsFile",
+      "pluginDirs",
+      "namespace",
+      "subnetPool",
+      "hostPortRange",
+      "resolvConf",
+      "isAlive",
+    ],
+    "options",
+  );
   const namespace = options.namespace ?? "default";
   assertIdentifier(namespace, "namespace");
   const pool =

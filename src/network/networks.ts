@@ -3,8 +3,10 @@
  *
  * @module
  */
+
 import { assertIdentifier } from "../base/identifiers.js";
-import { checkAbsolutePath, checkKnownKeys, invalid, isRecord } from "../base/validate.js";
+import { checkOptionKeys } from "../base/option-keys.js";
+import { checkAbsolutePath, invalid, isRecord } from "../base/validate.js";
 import { ConflictError, isAlreadyExists, isNotFound } from "../errors/index.js";
 import { attach } from "./attach.js";
 import type { AttachOptions } from "./attach-plain.js";
@@ -26,7 +28,7 @@ import {
 function checkAttachOptions(value: unknown): AttachOptions {
   if (value === undefined) return {};
   if (!isRecord(value)) throw invalid("options", value, "must be an object");
-  checkKnownKeys("options", value, ["hostname", "netnsPath", "signal"]);
+  checkOptionKeys(value, ["hostname", "netnsPath", "signal"], "options");
   const out: AttachOptions = {};
   if (value.hostname !== undefined) out.hostname = checkHostName(value.hostname, "hostname");
   if (value.netnsPath !== undefined) out.netnsPath = checkAbsolutePath("netnsPath", value.netnsPath);

@@ -4,15 +4,10 @@
  *
  * @module
  */
+
 import { assertIdentifier } from "../base/identifiers.js";
-import {
-  checkInteger,
-  checkKnownKeys,
-  checkString,
-  checkStringRecord,
-  invalid,
-  isRecord,
-} from "../base/validate.js";
+import { checkOptionKeys } from "../base/option-keys.js";
+import { checkInteger, checkString, checkStringRecord, invalid, isRecord } from "../base/validate.js";
 import { type Cidr, contains, formatCidr, lastAddress, parseCidr, parseIpv4 } from "./ipv4.js";
 import type { PortProtocol } from "./types.js";
 
@@ -68,7 +63,7 @@ export function checkHostName(value: unknown, field: string): string {
 export function checkCreateOptions(value: unknown, field = "options"): CreateRequest {
   if (value === undefined) return { labels: {} };
   if (!isRecord(value)) throw invalid(field, value, "must be an object");
-  checkKnownKeys(field, value, ["subnet", "gateway", "bridge", "labels"]);
+  checkOptionKeys(value, ["subnet", "gateway", "bridge", "labels"], field);
   const out: CreateRequest = { labels: {} };
   if (value.subnet !== undefined) out.subnet = checkSubnet(value.subnet, `${field}.subnet`);
   if (value.gateway !== undefined) {
@@ -118,19 +113,19 @@ export function checkAttachRequest(value: unknown, field = "network"): AttachReq
   if (typeof value === "string") return bridgeRequest({ name: value }, field);
   if (!isRecord(value)) throw invalid(field, value, 'must be "none", "host", a network name or an object');
   if ("container" in value) {
-    checkKnownKeys(field, value, ["container"]);
+    checkOptionKeys(value, ["container"], field);
     assertIdentifier(value.container, `${field}.container`);
     return { mode: "container", peer: value.container };
   }
   if (value.name === "host" || value.name === "none") {
-    checkKnownKeys(field, value, ["name"]);
+    checkOptionKeys(value, ["name"], field);
     return { mode: value.name };
   }
   return bridgeRequest(value, field);
 }
 
 function bridgeRequest(value: Record<string, unknown>, field: string): AttachRequest {
-  checkKnownKeys(field, value, ["name", "ports", "aliases"]);
+  checkOptionKeys(value, ["name", "ports", "aliases"], field);
   const network = value.name === undefined ? DEFAULT_NETWORK : checkNetworkName(value.name, `${field}.name`);
   const ports = value.ports === undefined ? [] : checkPorts(value.ports, `${field}.ports`);
   const aliases = value.aliases === undefined ? [] : checkAliases(value.aliases, `${field}.aliases`);
@@ -168,7 +163,7 @@ export function hostIpsMeet(a: { hostIp: string }, b: { hostIp: string }): boole
 
 function checkPort(value: unknown, field: string): PortRequest {
   if (!isRecord(value)) throw invalid(field, value, "must be a port mapping object");
-  checkKnownKeys(field, value, ["containerPort", "hostPort", "hostIp", "protocol"]);
+  checkOptionKeys(value, ["containerPort", "hostPort", "hostIp", "protocol"], field);
   const containerPort = checkInteger(`${field}.containerPort`, value.containerPort, 1, 65535);
   const hostPort =
     value.hostPort === undefined ? 0 : checkInteger(`${field}.hostPort`, value.hostPort, 0, 65535);

@@ -1,5 +1,9 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { optionsObject } from "../base/call-options.js";
+import { checkKillSignal } from "../base/kill-signal.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
+import { invalid } from "../base/validate.js";
 import type { Client } from "../client.js";
 import type { TlsGateway } from "../daemon/tls-gateway.js";
 import type { Daemon } from "./daemon.js";
@@ -11,6 +15,8 @@ import { teardown } from "./teardown.js";
 import type { TestCertificates } from "./tls.js";
 import type { ContainerdInstance, RestartOptions } from "./types.js";
 import { waitServing } from "./wait-serving.js";
+
+const RESTART_KEYS = optionKeys<RestartOptions>()(["killSignal", "whileDown"]);
 
 /** @internal What startContainerd hands over once the daemon serves. */
 export interface InstanceParts {
@@ -96,13 +102,19 @@ export class Instance implements ContainerdInstance {
     return this.#parts.daemon.pid;
   }
 
-  async restart(options: RestartOptions = {}): Promise<void> {
+  async restart(options?: RestartOptions): Promise<void> {
+    const checked = optionsObject(options);
+    const killSignal = checkKillSignal(checked, "restart()", "SIGTERM", ["SIGTERM", "SIGKILL"]);
+    checkOptionKeys(checked, RESTART_KEYS);
+    if (checked.whileDown !== undefined && typeof checked.whileDown !== "function") {
+      throw invalid("whileDown", checked.whileDown, "must be a function");
+    }
     this.#assertRunning("restart()");
     const { daemon, layout, namespace, startTimeout } = this.#parts;
-    await daemon.stop({ signal: options.signal });
+    await daemon.stop({ killSignal });
     let downError: { error: unknown } | undefined;
     try {
-      await options.whileDown?.();
+      await checked.whileDown?.();
     } catch (error) {
       downError = { error };
     }

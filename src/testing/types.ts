@@ -40,8 +40,11 @@ export interface StartContainerdOptions {
 
 /** How {@link ContainerdInstance.restart} takes the daemon down. */
 export interface RestartOptions {
-  /** `"SIGKILL"` simulates a crash: containerd gets no chance to shut down. Default `"SIGTERM"`. */
-  signal?: "SIGTERM" | "SIGKILL";
+  /**
+   * The signal that stops the daemon (as child_process's `killSignal`): `"SIGKILL"` simulates a crash,
+   * containerd gets no chance to shut down. Default `"SIGTERM"`.
+   */
+  killSignal?: "SIGTERM" | "SIGKILL";
   /**
    * Runs while no daemon is up, e.g. to let a task exit during the outage. The restart waits for it;
    * if it throws, the daemon still starts again and restart() rejects with that error.
