@@ -75,7 +75,6 @@ const CONNECT_KEYS = optionKeys<ConnectOptions>()([
   "fifoDir",
 ]);
 const TLS_KEYS = optionKeys<TlsOptions>()(["ca", "cert", "key", "serverName"]);
-const CALL_KEYS = optionKeys<OperationOptions>()([...OPERATION_OPTION_KEYS]);
 const WITH_LEASE_KEYS = optionKeys<WithLeaseOptions>()([
   ...OPERATION_OPTION_KEYS,
   "id",
@@ -182,14 +181,14 @@ export class Client implements AsyncDisposable {
 
   /** The daemon's version and git revision. */
   async version(options?: OperationOptions): Promise<VersionInfo> {
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const { version, revision } = await this.raw.version.version({}, rawOptions(options));
     return { version, revision };
   }
 
   /** Whether the daemon's gRPC health service reports SERVING. */
   async serving(options?: OperationOptions): Promise<boolean> {
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const res = await this.raw.health.check({ service: "" }, rawOptions(options));
     return res.status === HealthCheckResponse_ServingStatus.SERVING;
   }

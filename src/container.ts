@@ -50,7 +50,6 @@ export interface DeleteContainerOptions extends OperationOptions {
   force?: boolean;
 }
 
-const CALL_KEYS = optionKeys<OperationOptions>()([...OPERATION_OPTION_KEYS]);
 const INFO_KEYS = optionKeys<InfoOptions>()([...OPERATION_OPTION_KEYS, "refresh"]);
 const UPDATE_KEYS = optionKeys<UpdateContainerOptions>()([
   ...OPERATION_OPTION_KEYS,
@@ -143,7 +142,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     options?: OperationOptions,
   ): Promise<Record<string, string>> {
     labels = checkStringRecord("labels", labels);
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     await this.#update({ labels }, paths, options);
     return { ...this.#info.labels };
@@ -295,7 +294,7 @@ export class Containers {
 
   /** A handle for an existing container (one RPC); NotFoundError when there is none. */
   async load(id: string, options?: OperationOptions): Promise<Container> {
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     return new Container(this.#ctx, await loadContainer(this.#ctx, id, options));
   }
 

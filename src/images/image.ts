@@ -1,5 +1,5 @@
 import { checkCallOptions, checkOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
-import { OPERATION_OPTION_KEYS, optionKeys } from "../base/option-keys.js";
+import { OPERATION_OPTION_KEYS } from "../base/option-keys.js";
 import { checkStringRecord } from "../base/validate.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
@@ -10,8 +10,6 @@ import { type ImageConfig, type ResolvedManifest, resolveManifest } from "./mani
 import { hostPlatform } from "./platform.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./snapshots.js";
 import { unpack } from "./unpack.js";
-
-const SET_LABELS_KEYS = optionKeys<OperationOptions>()([...OPERATION_OPTION_KEYS]);
 
 /** What an image record holds. */
 export interface ImageInfo {
@@ -123,7 +121,7 @@ export class Image implements AsyncDisposable {
     options?: OperationOptions,
   ): Promise<Record<string, string>> {
     labels = checkStringRecord("labels", labels);
-    options = checkOptions(options, SET_LABELS_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const res = await this.#ctx.services.images.update(
       {
         // The held target goes too: containerd 1.7 and 2.x crash on an update without one, whatever the mask.

@@ -17,7 +17,6 @@ export interface CreateNamespaceOptions extends OperationOptions {
   labels?: Record<string, string>;
 }
 
-const CALL_KEYS = optionKeys<OperationOptions>()([...OPERATION_OPTION_KEYS]);
 const CREATE_KEYS = optionKeys<CreateNamespaceOptions>()([...OPERATION_OPTION_KEYS, "labels"]);
 
 /** containerd's namespaces: `client.namespaces`. Names follow containerd's identifier rule. */
@@ -31,7 +30,7 @@ export class Namespaces {
 
   /** Every namespace on the daemon, with its labels. */
   async list(options?: OperationOptions): Promise<NamespaceInfo[]> {
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const res = await this.#services.namespaces.list({}, rawOptions(options));
     return res.namespaces.map(toInfo);
   }
@@ -72,7 +71,7 @@ export class Namespaces {
   ): Promise<Record<string, string>> {
     assertIdentifier(name, "name");
     labels = checkStringRecord("labels", labels);
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     await this.#services.namespaces.update(
       { namespace: { name, labels }, updateMask: paths },
@@ -86,7 +85,7 @@ export class Namespaces {
   /** Deletes an empty namespace; FailedPreconditionError while it still holds anything. */
   async delete(name: string, options?: OperationOptions): Promise<void> {
     assertIdentifier(name, "name");
-    options = checkOptions(options, CALL_KEYS);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     await this.#services.namespaces.delete({ name }, rawOptions(options, name));
   }
 }
