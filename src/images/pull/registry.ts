@@ -282,12 +282,12 @@ function send(
       }
       resolve(res);
     });
-    req.once("error", (err) => {
+    req.on("error", (err) => {
       body?.destroy();
       reject(err);
     });
     if (!body) return void req.end();
-    body.once("error", (err) => {
+    body.on("error", (err) => {
       req.destroy();
       reject(err);
     });
