@@ -17,6 +17,8 @@ import { importImages } from "./import/import.js";
 import type { ImportOptions } from "./import/types.js";
 import { pullImage } from "./pull/pull.js";
 import type { PullOptions } from "./pull/types.js";
+import { pushImage } from "./push/push.js";
+import type { PushOptions } from "./push/types.js";
 
 export type { CreateImageOptions };
 
@@ -115,5 +117,16 @@ export class Images {
   async pull(reference: string, options: PullOptions = {}): Promise<Image> {
     options = checkCallOptions(options);
     return pullImage(this.#ctx, reference, options);
+  }
+
+  /**
+   * Pushes image `name` to `reference` (`registry/repo:tag`) with the OCI distribution protocol, as
+   * containerd's Go client does: layers and configs first (each skipped when the registry has it),
+   * then the manifests, the root last at the tag. The whole index goes unless `platform` picks one
+   * manifest. Resolves with the descriptor the reference now names; `timeout` bounds the whole push.
+   */
+  async push(name: string, reference: string, options: PushOptions = {}): Promise<Descriptor> {
+    options = checkCallOptions(options);
+    return pushImage(this.#ctx, name, reference, options);
   }
 }

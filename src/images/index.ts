@@ -1,5 +1,5 @@
 /**
- * Images: content store, leases, snapshots, diff, image records, import/export and registry pull.
+ * Images: content store, leases, snapshots, diff, image records, import/export, registry pull and push.
  *
  * @module
  */
@@ -34,6 +34,7 @@ export { hostPlatform } from "./platform.js";
 export type { RegistryAuth } from "./pull/auth.js";
 export { isLoopbackHost } from "./pull/registry.js";
 export type { PullOptions, PullProgress } from "./pull/types.js";
+export type { BlobKind, PushOptions, PushProgress } from "./push/types.js";
 export { type ImageReference, normalizeReference, parseReference } from "./reference.js";
 export {
   DEFAULT_SNAPSHOTTER,

@@ -22,3 +22,11 @@ export function isIndexType(mediaType: string): boolean {
 export function isManifestType(mediaType: string): boolean {
   return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
 }
+
+/** @internal Layers not meant to leave their host (Windows base layers): pushes skip them, as ctr does. */
+export function isNonDistributable(mediaType: string): boolean {
+  return (
+    mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") ||
+    mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.")
+  );
+}

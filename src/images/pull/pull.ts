@@ -6,7 +6,7 @@ import { Content } from "../content.js";
 import type { ImagesContext } from "../context.js";
 import type { Image } from "../image.js";
 import { storeImage } from "../image-store.js";
-import { Label } from "../labels.js";
+import { distributionSourceLabel, Label } from "../labels.js";
 import { Leases } from "../leases.js";
 import { checkPlatform, hostPlatform } from "../platform.js";
 import { type ImageReference, parseReference } from "../reference.js";
@@ -100,7 +100,7 @@ function newJob(
     registry: new RegistryClient(ref.domain, ref.path, { plainHttp, auth, where }),
     where,
     signal,
-    source: { [`containerd.io/distribution.source.${ref.domain.replace(/:\d+$/, "")}`]: ref.path },
+    source: { [distributionSourceLabel(ref.domain)]: ref.path },
     report: (progress) => onProgress?.(progress),
   };
 }
