@@ -46,13 +46,10 @@ export class Instance implements ContainerdInstance {
   readonly metricsAddress?: string;
   readonly tcpAddress?: string;
   readonly daemonTcpAddress?: string;
-  readonly tls?: {
-    ca: string;
-    cert: string;
-    key: string;
-    serverName: string;
-    certificates: TestCertificates;
-  };
+  /** With `tls: true`: what `Client.connect({ address: tcpAddress, tls })` needs (the CA and a client certificate). */
+  readonly tls?: { ca: string; cert: string; key: string; serverName: string };
+  /** With `tls: true`: every certificate and key the instance made, to sign more or to break them. */
+  readonly certificates?: TestCertificates;
   readonly client: Client;
   readonly version: string;
   readonly #parts: InstanceParts;
@@ -81,8 +78,8 @@ export class Instance implements ContainerdInstance {
         cert: certificates.clientCert,
         key: certificates.clientKey,
         serverName: "localhost",
-        certificates,
       };
+      this.certificates = certificates;
     }
   }
 
