@@ -82,7 +82,7 @@ await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   keepNames: true,
   // The `require` the plugin's modules call, which ESM does not define.
   banner: {
