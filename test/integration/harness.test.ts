@@ -245,10 +245,11 @@ describe("stop()", () => {
       "await containerd.rpcCounts();",
       "await containerd.stop();",
     ].join("\n");
+    // A hang would hit the bound; 60 s leaves room for tsx and a daemon start on a loaded machine.
     const child = run(
       process.execPath,
       ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script],
-      { timeout: 20_000 },
+      { timeout: 60_000 },
     );
     const { stderr } = await child;
     assert.equal(stderr, "");
