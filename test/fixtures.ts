@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { on } from "node:events";
 import { watch } from "node:fs";
-import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -67,6 +67,18 @@ export function uniqueId(prefix = "c"): string {
 export async function fifoDirs(d: Daemon): Promise<string[]> {
   const entries = await readdir(d.ctr.fifoDir).catch(() => [] as string[]);
   return entries.filter((e) => !e.startsWith(".pool-"));
+}
+
+/**
+ * This process's open fds that point into `dir`. A count of every fd would also see the gRPC
+ * channel, the event stream or libuv open one of their own meanwhile.
+ */
+export async function fdsUnder(dir: string): Promise<string[]> {
+  const fds = await readdir("/proc/self/fd").catch(() => [] as string[]);
+  const targets = await Promise.all(
+    fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")),
+  );
+  return targets.filter((t) => t.startsWith(`${dir}/`));
 }
 
 /** Everything a stream yields, as a UTF-8 string. */

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
@@ -7,7 +6,7 @@ import { finished } from "node:stream/promises";
 import { describe, test } from "node:test";
 import { openStdio } from "../../src/io/index.js";
 import { encodeAny, PROCESS_TYPE_URL } from "../../src/typeurl/index.js";
-import { readAll, uniqueId, useDaemon } from "../fixtures.js";
+import { fdsUnder, readAll, uniqueId, useDaemon } from "../fixtures.js";
 
 // The io module against containerd's own shim, driven through raw Tasks RPCs so that only the FIFO
 // handling is under test, not the Task handle.
@@ -28,7 +27,6 @@ describe("FIFO stdio with containerd-shim-runc-v2", () => {
 
   test("stdout alone is accepted by the shim and delivered; close() leaves no dir and no fd", async () => {
     const id = await newContainer(["/bin/sh", "-c", "echo out; echo err >&2"]);
-    const fds = readdirSync("/proc/self/fd").length;
     const io = await openStdio({ fifoDir: d.ctr.fifoDir, id, stdio: { stdout: "pipe" } });
     const out = readAll(io.stdout);
     await d.client.raw.tasks.create({ containerId: id, ...io.config }, ns);
@@ -40,7 +38,7 @@ describe("FIFO stdio with containerd-shim-runc-v2", () => {
     await d.client.raw.tasks.delete({ containerId: id }, ns);
     await io.close();
     await assert.rejects(stat(dirname(io.config.stdout)), { code: "ENOENT" });
-    assert.equal(readdirSync("/proc/self/fd").length, fds);
+    assert.deepEqual(await fdsUnder(d.ctr.fifoDir), []);
   });
 
   test("exec stdin that ended before Start reaches the process after Start and CloseIO", async () => {
