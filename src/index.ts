@@ -67,6 +67,7 @@ export {
   Process,
   type ProcessEvents,
   ProcessHandle,
+  type StopOptions,
 } from "./process.js";
 export type { AttachOptions } from "./processes/load.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";

@@ -24,6 +24,8 @@ export interface BuildImageOptions {
   workingDir?: string;
   /** Config `User`. Default none (root). */
   user?: string;
+  /** Config `StopSignal` (`SIGUSR1`, …). Default none (SIGTERM). */
+  stopSignal?: string;
   /** Files added as a second layer, path (absolute, in the image) → content. */
   files?: Record<string, string>;
 }
@@ -75,6 +77,7 @@ export async function buildBusyboxImage(options: BuildImageOptions = {}): Promis
     for (const e of options.env ?? ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) args.push("--config.env", e);
     if (options.workingDir) args.push("--config.workingdir", options.workingDir);
     if (options.user) args.push("--config.user", options.user);
+    if (options.stopSignal) args.push("--config.stopsignal", options.stopSignal);
     await umoci(args);
     await rm(rootfs, { recursive: true, force: true });
   } catch (err) {
