@@ -39,6 +39,7 @@ export type {
 export type { Events, SubscribeOptions } from "./events/events.js";
 export { type FilterOperator, filters } from "./events/filters.js";
 export type { ClientEvents, DisconnectInfo, ReconnectInfo } from "./events/hub.js";
+export type { CopyToEntry } from "./files/options.js";
 export * from "./images/index.js";
 export type { Introspection, PluginInfo } from "./introspection/introspection.js";
 export type {
