@@ -6,8 +6,8 @@ export interface CopyToEntry {
   /**
    * Absolute path in the container. For `content` or a source file, the file written (missing
    * parent directories are made, root-owned, 0755); for a source directory, the directory that
-   * becomes a copy of it (merged with one already there). Symlinks on the way are resolved inside
-   * the container, never out of it.
+   * becomes a copy of it (merged with one already there; `/` keeps its own owner and mode).
+   * Symlinks on the way are resolved inside the container, never out of it.
    */
   target: string;
   /** The file's bytes. */

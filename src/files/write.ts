@@ -90,7 +90,8 @@ async function writeEntry(
     const dir = await targetDir(place);
     try {
       await fillDir(dir, entry.source, entry, signal);
-      await setMeta(dir, meta);
+      // A target that is the root (`/`, or ends in `..`) keeps its own owner and mode.
+      if (dir !== place.dir) await setMeta(dir, meta);
     } finally {
       if (dir !== place.dir) await dir.close();
     }
