@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { Readable } from "node:stream";
 import { checkOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { withDeadline } from "./base/deadline.js";
 import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
@@ -11,6 +12,11 @@ import { snapshotMounts } from "./containers/snapshot-mounts.js";
 import { quiet, removeTask, taskState } from "./containers/task-removal.js";
 import { FailedPreconditionError, InvalidArgumentError } from "./errors/index.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
+import { copyFrom } from "./files/archive.js";
+import type { CopyToEntry } from "./files/options.js";
+import { readFile } from "./files/read.js";
+import type { ContainerFiles } from "./files/root.js";
+import { copyTo } from "./files/write.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import type { Spec } from "./oci/index.js";
@@ -259,6 +265,37 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
       rawOptions(options, this.namespace),
     );
     if (res.container) this.#info = toContainerInfo(res.container);
+  }
+
+  /**
+   * Writes files into the container: each entry's `content`, or a host `source` file or directory
+   * (copied recursively), at `target`, with modes, owners and mtimes. Works with or without a
+   * task: a running task's root as its processes see it (mounts included), else the rootfs
+   * snapshot mounted for the copy alone. Every path resolves inside the container, so a symlink
+   * there never leads a write out of it. Bad entries are an InvalidArgumentError naming the field
+   * before anything is touched; `timeout` bounds the whole copy.
+   */
+  copyTo(entries: CopyToEntry[], options?: OperationOptions): Promise<void> {
+    return copyTo(this.#files(), entries, checkOptions(options, OPERATION_OPTION_KEYS));
+  }
+
+  /**
+   * A tar stream of `path` in the container (the path's basename at the tar's root, as Docker's
+   * archive API), with modes, owners and mtimes; symlinks stay symlinks. A missing path rejects
+   * with NotFoundError. Destroying the stream or aborting `signal` ends the copy and closes what
+   * it opened; `timeout` bounds only getting to the path.
+   */
+  copyFrom(path: string, options?: OperationOptions): Promise<Readable> {
+    return copyFrom(this.#files(), path, checkOptions(options, OPERATION_OPTION_KEYS));
+  }
+
+  /** The regular file at `path` in the container (symlinks followed inside it); see `copyFrom`. */
+  readFile(path: string, options?: OperationOptions): Promise<Buffer> {
+    return readFile(this.#files(), path, checkOptions(options, OPERATION_OPTION_KEYS));
+  }
+
+  #files(): ContainerFiles {
+    return { ctx: this.#ctx, info: this.#info, mounts: this.#rootfsMounts };
   }
 }
 

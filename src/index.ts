@@ -35,6 +35,7 @@ export type {
 export type { Events, SubscribeOptions } from "./events/events.js";
 export { type FilterOperator, filters } from "./events/filters.js";
 export type { ClientEvents, DisconnectInfo, ReconnectInfo } from "./events/hub.js";
+export type { CopyToEntry } from "./files/options.js";
 export * from "./images/index.js";
 export type { Introspection, PluginInfo } from "./introspection/introspection.js";
 export type {
@@ -63,6 +64,7 @@ export {
   Process,
   type ProcessEvents,
   ProcessHandle,
+  type StopOptions,
 } from "./process.js";
 export type { AttachOptions } from "./processes/load.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";

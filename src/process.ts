@@ -19,12 +19,14 @@ import {
   toExitStatus,
 } from "./processes/lifecycle.js";
 import { closeAfterDrain, closeStdinWhenSourceEnds } from "./processes/stdio.js";
+import { DEFAULT_STOP_TIMEOUT, firstStopSignal, type StopOptions, stopProcess } from "./processes/stop.js";
 import { inOperation } from "./rpc/operation.js";
 import { retryWhileShimCleansUp } from "./runtime/dead-shim.js";
 import { type ProcessStatus, toProcessState } from "./runtime/process-status.js";
 import { type Signal, signalNumber } from "./runtime/signals.js";
 
 export type { ProcessEvents } from "./processes/event-relay.js";
+export type { StopOptions } from "./processes/stop.js";
 
 /** What `delete()` takes; `timeout` bounds the whole delete, including a forced kill's wait. */
 export interface DeleteProcessOptions extends OperationOptions {
@@ -40,6 +42,7 @@ export interface KillOptions extends OperationOptions {
 
 const KILL_KEYS = optionKeys<KillOptions>()([...OPERATION_OPTION_KEYS, "all"]);
 const DELETE_KEYS = optionKeys<DeleteProcessOptions>()([...OPERATION_OPTION_KEYS, "force"]);
+const STOP_KEYS = optionKeys<StopOptions>()([...OPERATION_OPTION_KEYS, "killSignal"]);
 
 /**
  * What a task's init process and an exec'd process share: start, wait, kill, stdio, delete. The
@@ -58,6 +61,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   readonly #record: ProcessRecord;
   readonly #io: ProcessIO | undefined;
   readonly #events: ProcessEventRelay;
+  readonly #stopSignal: string | undefined;
   #deleting: Promise<ExitStatus> | undefined;
   // The client is closing: let go of the FIFOs so nothing keeps Node's loop alive.
   readonly #detachOnClose = () => void this.#io?.detach();
@@ -74,6 +78,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
     this.#io = init.io;
     if (init.io) ctx.hub.closeSignal.addEventListener("abort", this.#detachOnClose, { once: true });
     this.#events = new ProcessEventRelay(this, this.#record, this.#ref);
+    this.#stopSignal = init.stopSignal;
   }
 
   /** The process id on the host; 0 until containerd has given one. */
@@ -155,6 +160,35 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
         { containerId, execId, signal: number, all: options.all === true },
         rawOptions(options, ctx.namespace),
       ),
+    );
+  }
+
+  /**
+   * Stops the process gracefully: sends `killSignal` (default: a task's image StopSignal, else
+   * SIGTERM), waits up to `timeout` ms (default 10 000) for it to exit, then sends SIGKILL (to every
+   * process of a task) and resolves with the exit status. A process that has exited resolves with
+   * its status at once. No timer outlives the call.
+   */
+  stop(options?: StopOptions): Promise<ExitStatus> {
+    let first: number;
+    try {
+      options = checkOptions(options, STOP_KEYS);
+      first = firstStopSignal(options.killSignal, this.#stopSignal);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { timeout = DEFAULT_STOP_TIMEOUT, signal } = options;
+    const record = this.#record;
+    const target = {
+      get status() {
+        return record.status;
+      },
+      exit: record.exit,
+      kill: (number: number, all: boolean, abort: AbortSignal | undefined) =>
+        this.kill(number, { all, signal: abort }),
+    };
+    return inOperation(() =>
+      stopProcess(target, first, { timeout, signal, killAll: this.#ref.execId === "" }),
     );
   }
 

@@ -28,6 +28,7 @@ import type { ContainerInfo } from "./runtime/container-info.js";
 import { type TaskMetrics, toTaskMetrics } from "./runtime/metrics.js";
 import { explainRemovedRuntime } from "./runtime/removed-runtime.js";
 import type { RootfsMount } from "./runtime/rootfs-mounts.js";
+import { STOP_SIGNAL_LABEL } from "./runtime/stop-signal.js";
 import { type TaskRuntimeOptions, taskRuntimeFields } from "./runtime/task-runtime.js";
 import { encodeAny, LINUX_RESOURCES_TYPE_URL, PROCESS_TYPE_URL } from "./typeurl/index.js";
 
@@ -151,13 +152,16 @@ export class Task extends ProcessHandle {
     io.attached();
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
     const rootfsPath = info.spec.root?.path;
-    return new Task({ ctx, containerId: info.id, execId: "", pid, io, processSpec, rootfsPath });
+    const stopSignal = info.labels[STOP_SIGNAL_LABEL];
+    return new Task({ ctx, containerId: info.id, execId: "", pid, io, processSpec, rootfsPath, stopSignal });
   }
 
   /** @internal The handle of the container's existing task: one Tasks.Get (see `container.task()`). */
   static async load(ctx: HandleContext, info: ContainerInfo, options?: AttachOptions): Promise<Task> {
     const init = await loadProcessInit(ctx, info.id, "", options);
-    return new Task({ ...init, processSpec: info.spec.process, rootfsPath: info.spec.root?.path });
+    const { process: processSpec, root } = info.spec;
+    const stopSignal = info.labels[STOP_SIGNAL_LABEL];
+    return new Task({ ...init, processSpec, rootfsPath: root?.path, stopSignal });
   }
 
   /** Pauses every process in the task (freezer cgroup). */

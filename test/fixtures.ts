@@ -75,9 +75,7 @@ export async function fifoDirs(d: Daemon): Promise<string[]> {
  */
 export async function fdsUnder(dir: string): Promise<string[]> {
   const fds = await readdir("/proc/self/fd").catch(() => [] as string[]);
-  const targets = await Promise.all(
-    fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")),
-  );
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")));
   return targets.filter((t) => t.startsWith(`${dir}/`));
 }
 

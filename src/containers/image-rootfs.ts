@@ -1,4 +1,5 @@
 import type { OperationOptions } from "../base/call-options.js";
+import { checkStringRecord } from "../base/validate.js";
 import { InvalidArgumentError, isNotFound, NotFoundError } from "../errors/index.js";
 import { chainIds } from "../images/chain-id.js";
 import type { ImagesContext } from "../images/context.js";
@@ -9,6 +10,7 @@ import { parseReference } from "../images/reference.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "../images/snapshots.js";
 import { mergeEnv, normalizeEnv } from "../oci/index.js";
 import type { RootfsMount } from "../runtime/rootfs-mounts.js";
+import { STOP_SIGNAL_LABEL } from "../runtime/stop-signal.js";
 import { commandArgs } from "./command.js";
 import type { CreateContainerOptions } from "./create-options.js";
 
@@ -96,6 +98,9 @@ export async function prepareImageRootfs(
       args: commandArgs(options, { name: image.name, config: runtime }),
       cwd: options.cwd ?? (runtime.WorkingDir || "/"),
     };
+    // As containerd's WithImageStopSignal records it, for task.stop(); a caller's label wins.
+    const own = checkStringRecord("labels", options.labels ?? {});
+    if (runtime.StopSignal) filled.labels = { [STOP_SIGNAL_LABEL]: runtime.StopSignal, ...own };
     const imageEnv = runtime.Env ?? [];
     if (imageEnv.length > 0) {
       filled.env = mergeEnv(imageEnv, options.env === undefined ? [] : normalizeEnv(options.env, "env"));

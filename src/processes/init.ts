@@ -14,6 +14,8 @@ export interface ProcessInit {
   io?: ProcessIO;
   started?: boolean;
   exited?: ExitStatus;
+  /** The signal `stop()` sends first unless told: a task's image StopSignal (from its container's label). */
+  stopSignal?: string;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface BuildImageOptions {
   workingDir?: string;
   /** Config `User`. Default none (root). */
   user?: string;
+  /** Config `StopSignal` (`SIGUSR1`, …). Default none (SIGTERM). */
+  stopSignal?: string;
   /** Files added as a second layer, path (absolute, in the image) → content. */
   files?: Record<string, string>;
 }
@@ -38,6 +40,7 @@ const BUILD_KEYS = optionKeys<BuildImageOptions>()([
   "env",
   "workingDir",
   "user",
+  "stopSignal",
   "files",
 ]);
 
@@ -92,6 +95,7 @@ export async function buildBusyboxImage(options?: BuildImageOptions): Promise<Bu
     for (const e of options.env ?? ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) args.push("--config.env", e);
     if (options.workingDir) args.push("--config.workingdir", options.workingDir);
     if (options.user) args.push("--config.user", options.user);
+    if (options.stopSignal) args.push("--config.stopsignal", options.stopSignal);
     await umoci(args);
     await rm(rootfs, { recursive: true, force: true });
   } catch (err) {
