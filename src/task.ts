@@ -3,6 +3,7 @@ import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call
 import { assertIdentifier } from "./base/identifiers.js";
 import { checkStringRecord } from "./base/validate.js";
 import type { HandleContext } from "./containers/handle-context.js";
+import { networkOf } from "./containers/network.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
@@ -10,6 +11,7 @@ import type { Image } from "./images/image.js";
 import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
 import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
+import { hostPortOf, type NetworkInfo, type PortProtocol } from "./network/index.js";
 import {
   applyProcessOptions,
   type ProcessOptions,
@@ -69,13 +71,17 @@ export class Task extends ProcessHandle {
   readonly #ctx: HandleContext;
   readonly #processSpec: ProcessSpec;
   readonly #rootfsPath: string | undefined;
+  readonly #network: NetworkInfo | undefined;
 
   /** @internal `rootfsPath`: the spec's root path, where exec looks users up. */
-  constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined; rootfsPath?: string }) {
+  constructor(
+    init: ProcessInit & { processSpec: ProcessSpec | undefined; rootfsPath?: string; network?: NetworkInfo },
+  ) {
     super(init, taskLifecycle);
     this.id = init.containerId;
     this.#ctx = init.ctx;
     this.#rootfsPath = init.rootfsPath;
+    this.#network = init.network;
     // A spec without a process (a full override) still execs from containerd's defaults.
     this.#processSpec = init.processSpec ?? { cwd: "/", user: { uid: 0, gid: 0 } };
   }
@@ -96,6 +102,7 @@ export class Task extends ProcessHandle {
       );
     }
     const runtime = taskRuntimeFields(options);
+    const network = await networkOf(ctx, info);
     // Read before any FIFO exists, so a missing checkpoint leaves nothing behind.
     const checkpoint =
       options.checkpoint === undefined
@@ -129,13 +136,27 @@ export class Task extends ProcessHandle {
     io.attached();
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
     const rootfsPath = info.spec.root?.path;
-    return new Task({ ctx, containerId: info.id, execId: "", pid, io, processSpec, rootfsPath });
+    return new Task({ ctx, containerId: info.id, execId: "", pid, io, processSpec, rootfsPath, network });
   }
 
   /** @internal The handle of the container's existing task: one Tasks.Get (see `container.task()`). */
   static async load(ctx: HandleContext, info: ContainerInfo, options?: AttachOptions): Promise<Task> {
+    const network = await networkOf(ctx, info);
     const init = await loadProcessInit(ctx, info.id, "", options);
-    return new Task({ ...init, processSpec: info.spec.process, rootfsPath: info.spec.root?.path });
+    return new Task({ ...init, processSpec: info.spec.process, rootfsPath: info.spec.root?.path, network });
+  }
+
+  /**
+   * The container's network as it was attached (`containers.create`'s `network`): its name, address,
+   * gateway and published ports. Undefined for `"none"` and `"host"`.
+   */
+  get network(): NetworkInfo | undefined {
+    return this.#network && structuredClone(this.#network);
+  }
+
+  /** The host port publishing the container's `containerPort`, or undefined when it is not published. */
+  hostPort(containerPort: number, protocol: PortProtocol = "tcp"): number | undefined {
+    return this.#network && hostPortOf(this.#network, containerPort, protocol);
   }
 
   /** Pauses every process in the task (freezer cgroup). */
