@@ -23,7 +23,7 @@ import {
   type Task,
 } from "../../src/index.js";
 import { isPinned } from "../../src/network/index.js";
-import { rpcDelta, rpcTotal } from "../../src/testing/index.js";
+import { rpcDelta, rpcTotal, startContainerd } from "../../src/testing/index.js";
 import { type Daemon, uniqueId, useDaemon } from "../fixtures.js";
 import { entries, footprint, hostAddress, httpGet, leftovers } from "../network-fixtures.js";
 
@@ -319,6 +319,25 @@ describe("containers on SDK networks", () => {
       const print = await footprint(stateDir, await attachment(id), await bridge());
       await (await client.containers.load(id)).delete({ force: true });
       assert.deepEqual(await leftovers(print), []);
+    });
+
+    test("the harness's stop() removes what a test left running: attachments and networks", async () => {
+      const ctr = await startContainerd({ namespace: `left-${process.pid}` });
+      const { networks } = ctr.client;
+      const network = await networks.create("left");
+      const id = uniqueId("left");
+      const container = await ctr.client.containers.create(id, {
+        rootfs: await ctr.rootfs(),
+        args: ["sleep", "1000"],
+        network: { name: "left", ports: [{ containerPort: 80 }] },
+      });
+      await (await container.newTask()).start();
+      const att = await networks.attachmentOf(id);
+      assert.ok(att);
+      const print = await footprint(networks.stateDir, att, network.bridge);
+      await ctr.stop();
+      assert.deepEqual(await leftovers(print), []);
+      assert.deepEqual(await entries(`/sys/class/net/${network.bridge}`), [], "the bridge");
     });
 
     test("networks.prune() removes an attachment whose container went behind the SDK's back", async () => {
