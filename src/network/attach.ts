@@ -94,7 +94,8 @@ async function attachBridge(
     if (opts.netnsPath !== undefined) await addLoopback(rt);
     record.result = await addChain(conflist, rt);
     Object.assign(record, addressOf(record.result));
-    await addOwnRules(ctx, record);
+    // A network made by an earlier version runs portmap and firewall itself.
+    if (!conflist.plugins.some((p) => p.type === "portmap")) await addOwnRules(ctx, record);
     await writeEtcFiles(record.files, {
       hosts: renderHosts(
         { ip: record.ip ?? "127.0.1.1", names: [record.hostname, id, ...record.aliases] },
