@@ -15,6 +15,10 @@
 // BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
 // BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only), BENCH_LATENCY_LIVE (1000),
 // BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims).
+//   npm run bench -- network (only when named; root, iptables, and docker.io for the comparison):
+//   create to first HTTP answer on a published port and teardown, SDK beside Docker, BENCH_NET_N (4)
+//   lifecycles of each per round; then `network-teardown`: host counts before and after
+//   BENCH_NET_TEARDOWN_N (200) lifecycles with a port, BENCH_NET_TEARDOWN_CONC (4) at a time.
 // First: it wraps child_process before the SDK keeps a reference to it.
 import "./spawn-count.js";
 import { availableParallelism } from "node:os";
@@ -36,6 +40,7 @@ import { exitLatencyWorkload } from "./exit-latency.js";
 import { explainWorkload } from "./explain.js";
 import { lifecycleWorkload } from "./lifecycle.js";
 import { memoryWorkload } from "./memory.js";
+import { networkTeardownWorkload, networkWorkload } from "./network.js";
 import { rssWorkload } from "./rss.js";
 import { stdoutWorkload } from "./stdout.js";
 
@@ -56,10 +61,13 @@ const rss = {
   pipeEvery: envInt("BENCH_RSS_PIPE_EVERY", 2),
 };
 
-// `lifecycle` selects every lifecycle variant; no names select everything but explain.
+// `lifecycle` selects every lifecycle variant; no names select everything but explain and the
+// network workloads (root's iptables, and Docker).
 const wanted = process.argv.slice(2).map((w) => (w === "--explain" ? "explain" : w));
+const ONLY_NAMED = new Set(["explain", "network", "network-teardown"]);
 const selected = (name: string) =>
-  (wanted.length === 0 && name !== "explain") || wanted.some((w) => name === w || name.startsWith(`${w}-`));
+  (wanted.length === 0 && !ONLY_NAMED.has(name)) ||
+  wanted.some((w) => name === w || name.startsWith(`${w}-`));
 
 interface Summary {
   seconds: number;
@@ -171,6 +179,18 @@ if (selected("explain")) {
     rpcCalls: envInt("BENCH_EXPLAIN_CALLS", 200),
     cpuOps: envInt("BENCH_EXPLAIN_OPS", 30),
   });
+}
+if (selected("network")) {
+  const network = { rounds, n: envInt("BENCH_NET_N", 4) };
+  note(`network ${JSON.stringify(network)}`);
+  await networkWorkload(bench, network);
+}
+if (selected("network-teardown")) {
+  const teardown = {
+    n: envInt("BENCH_NET_TEARDOWN_N", 200),
+    concurrency: envInt("BENCH_NET_TEARDOWN_CONC", 4),
+  };
+  await networkTeardownWorkload(bench, teardown);
 }
 if (selected("rss")) {
   note(`rss ${JSON.stringify(rss)}`);

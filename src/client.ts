@@ -6,6 +6,7 @@ import { checkOptionKeys, OPERATION_OPTION_KEYS, optionKeys } from "./base/optio
 import { checkString, invalid, isRecord } from "./base/validate.js";
 import { Containers } from "./container.js";
 import type { CreateContainerOptions } from "./containers/create-options.js";
+import { checkClientNetworkOptions, containerExists } from "./containers/network.js";
 import { UnavailableError } from "./errors/index.js";
 import { Events } from "./events/events.js";
 import { type ClientEvents, EventHub } from "./events/hub.js";
@@ -18,6 +19,7 @@ import { Introspection } from "./introspection/introspection.js";
 import { FifoPool } from "./io/fifo-pool.js";
 import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
 import { Namespaces } from "./namespaces/namespaces.js";
+import { Networks, type NetworksOptions } from "./network/index.js";
 import { Connection } from "./rpc/connection.js";
 import type { RawServices } from "./rpc/services.js";
 import type { TlsOptions } from "./rpc/tls.js";
@@ -49,6 +51,11 @@ export interface ConnectOptions {
    * `close()`.
    */
   fifoDir?: string;
+  /**
+   * Where `client.networks` keeps its state and which addresses and ports it may take; default the
+   * host's (`/var/lib/containerd-sdk/cni`). Its `namespace` and `isAlive` are the view's own.
+   */
+  network?: Omit<NetworksOptions, "namespace" | "isAlive">;
 }
 
 /** What `client.run` takes: a container's options, `input` for its stdin and the `encoding` of its output. */
@@ -73,6 +80,7 @@ const CONNECT_KEYS = optionKeys<ConnectOptions>()([
   "tls",
   "namespace",
   "fifoDir",
+  "network",
 ]);
 const TLS_KEYS = optionKeys<TlsOptions>()(["ca", "cert", "key", "serverName"]);
 const WITH_LEASE_KEYS = optionKeys<WithLeaseOptions>()([
@@ -90,6 +98,8 @@ interface SharedState {
   readonly hub: EventHub;
   /** FIFOs made ahead; it makes nothing until a process is piped. */
   readonly fifoPool: FifoPool;
+  /** `ConnectOptions.network`, which every view's Networks starts from. */
+  readonly network: NetworksOptions;
 }
 
 /**
@@ -113,12 +123,22 @@ export class Client implements AsyncDisposable {
   readonly content: Content;
   /** This namespace's leases. */
   readonly leases: Leases;
+  /**
+   * Bridge networks on this host (shared by every namespace) and this namespace's containers'
+   * attachments; `prune()` removes attachments whose container is gone.
+   */
+  readonly networks: Networks;
   readonly #shared: SharedState;
 
   private constructor(shared: SharedState, namespace: string) {
     this.#shared = shared;
     const { connection, hub, fifoPool } = shared;
     this.namespace = namespace;
+    this.networks = new Networks({
+      ...shared.network,
+      namespace,
+      isAlive: (id, ns) => containerExists(connection.services, id, ns),
+    });
     this.namespaces = new Namespaces(connection.services);
     this.introspection = new Introspection(connection.services);
     this.events = new Events(connection.services, namespace);
@@ -131,6 +151,7 @@ export class Client implements AsyncDisposable {
       namespace,
       fifoPool,
       remote: connection.address.remote,
+      networks: this.networks,
     });
   }
 
@@ -154,9 +175,16 @@ export class Client implements AsyncDisposable {
     if (typeof fifoDir !== "string" || !isAbsolute(fifoDir)) {
       throw invalid("fifoDir", fifoDir, "must be an absolute path");
     }
+    // Checked before connecting: a bad option there is the caller's mistake, not the daemon's.
+    const network = checkClientNetworkOptions(options.network);
     const connection = new Connection(options.address, options.tls);
     // One hub and one FIFO pool per connection, shared by its views; neither does anything until used.
-    const shared = { connection, hub: new EventHub(connection.services), fifoPool: new FifoPool(fifoDir) };
+    const shared = {
+      connection,
+      hub: new EventHub(connection.services),
+      fifoPool: new FifoPool(fifoDir),
+      network,
+    };
     const client = new Client(shared, namespace);
     try {
       await client.version({ signal: options.signal, timeout });

@@ -8,6 +8,7 @@ import { createContainer } from "./containers/create.js";
 import type { CreateContainerOptions, ListContainersOptions } from "./containers/create-options.js";
 import type { HandleContext } from "./containers/handle-context.js";
 import { listContainers, loadContainer } from "./containers/load.js";
+import { detachNetwork } from "./containers/network.js";
 import { snapshotMounts } from "./containers/snapshot-mounts.js";
 import { quiet, removeTask, taskState } from "./containers/task-removal.js";
 import { FailedPreconditionError, InvalidArgumentError } from "./errors/index.js";
@@ -206,9 +207,9 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 
   /**
-   * Deletes the container and (unless `snapshot: false`) its snapshot. While it has a task that is
-   * a FailedPreconditionError, unless `force`: then the task is killed and deleted first. Quiet
-   * when the container, task or snapshot is already gone.
+   * Deletes the container, its network attachment and (unless `snapshot: false`) its snapshot. While
+   * it has a task that is a FailedPreconditionError, unless `force`: then the task is killed and
+   * deleted first. Quiet when the container, task, attachment or snapshot is already gone.
    */
   async delete(options?: DeleteContainerOptions): Promise<void> {
     options = checkOptions(options, DELETE_KEYS);
@@ -238,6 +239,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     if (task !== "none") await removeTask(this.#ctx, this.id, task, call);
     await services.containers.delete({ id: this.id }, call).catch(quiet);
     hub.forget(namespace, this.id);
+    await detachNetwork(this.#ctx, this.id, signal);
     const { snapshotter, snapshotKey } = this.#info;
     if (options.snapshot !== false && snapshotter && snapshotKey) {
       await services.snapshots.remove({ snapshotter, key: snapshotKey }, call).catch(quiet);

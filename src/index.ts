@@ -48,6 +48,22 @@ export type {
 } from "./io/index.js";
 export type { RunIOOptions, RunResult } from "./io/run-result.js";
 export type { CreateNamespaceOptions, NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
+export type {
+  AttachOptions as NetworkAttachOptions,
+  Network,
+  NetworkAttachment,
+  NetworkCreateOptions,
+  NetworkFiles,
+  NetworkInfo,
+  NetworkJoin,
+  NetworkRequest,
+  Networks,
+  NetworksOptions,
+  PortMapping,
+  PortProtocol,
+  PublishedPort,
+  SweepOptions,
+} from "./network/index.js";
 export {
   HOST_NAMESPACES,
   type HostNamespace,

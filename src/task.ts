@@ -4,6 +4,7 @@ import { assertIdentifier } from "./base/identifiers.js";
 import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
 import { checkStringRecord } from "./base/validate.js";
 import type { HandleContext } from "./containers/handle-context.js";
+import { networkOf } from "./containers/network.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
@@ -11,6 +12,7 @@ import type { Image } from "./images/image.js";
 import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
 import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
+import { hostPortOf, type NetworkInfo, type PortProtocol } from "./network/index.js";
 import {
   applyProcessOptions,
   type ProcessOptions,
@@ -82,6 +84,13 @@ export interface PidInfo {
   pid: number;
 }
 
+/** What a Task handle starts from: its process, its spec's process and root, its network. */
+type TaskInit = ProcessInit & {
+  processSpec: ProcessSpec | undefined;
+  rootfsPath?: string;
+  network?: NetworkInfo;
+};
+
 /**
  * A container's task: its init process plus task-wide operations (pause, metrics, exec …).
  * The handle keeps the pid, stdio and the container's process spec, so exec needs no lookup.
@@ -92,13 +101,15 @@ export class Task extends ProcessHandle {
   readonly #ctx: HandleContext;
   readonly #processSpec: ProcessSpec;
   readonly #rootfsPath: string | undefined;
+  readonly #network: NetworkInfo | undefined;
 
   /** @internal `rootfsPath`: the spec's root path, where exec looks users up. */
-  constructor(init: ProcessInit & { processSpec: ProcessSpec | undefined; rootfsPath?: string }) {
+  constructor(init: TaskInit) {
     super(init, taskLifecycle);
     this.id = init.containerId;
     this.#ctx = init.ctx;
     this.#rootfsPath = init.rootfsPath;
+    this.#network = init.network;
     // A spec without a process (a full override) still execs from containerd's defaults.
     this.#processSpec = init.processSpec ?? { cwd: "/", user: { uid: 0, gid: 0 } };
   }
@@ -119,6 +130,7 @@ export class Task extends ProcessHandle {
       );
     }
     const runtime = taskRuntimeFields(options);
+    const network = await networkOf(ctx, info);
     // Read before any FIFO exists, so a missing checkpoint leaves nothing behind.
     const checkpoint =
       options.checkpoint === undefined
@@ -153,15 +165,30 @@ export class Task extends ProcessHandle {
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
     const rootfsPath = info.spec.root?.path;
     const stopSignal = info.labels[STOP_SIGNAL_LABEL];
-    return new Task({ ctx, containerId: info.id, execId: "", pid, io, processSpec, rootfsPath, stopSignal });
+    const ids = { ctx, containerId: info.id, execId: "", pid };
+    return new Task({ ...ids, io, processSpec, rootfsPath, stopSignal, network });
   }
 
   /** @internal The handle of the container's existing task: one Tasks.Get (see `container.task()`). */
   static async load(ctx: HandleContext, info: ContainerInfo, options?: AttachOptions): Promise<Task> {
+    const network = await networkOf(ctx, info);
     const init = await loadProcessInit(ctx, info.id, "", options);
     const { process: processSpec, root } = info.spec;
     const stopSignal = info.labels[STOP_SIGNAL_LABEL];
-    return new Task({ ...init, processSpec, rootfsPath: root?.path, stopSignal });
+    return new Task({ ...init, processSpec, rootfsPath: root?.path, stopSignal, network });
+  }
+
+  /**
+   * The container's network as it was attached (`containers.create`'s `network`): its name, address,
+   * gateway and published ports. Undefined for `"none"` and `"host"`.
+   */
+  get network(): NetworkInfo | undefined {
+    return this.#network && structuredClone(this.#network);
+  }
+
+  /** The host port publishing the container's `containerPort`, or undefined when it is not published. */
+  hostPort(containerPort: number, protocol: PortProtocol = "tcp"): number | undefined {
+    return this.#network && hostPortOf(this.#network, containerPort, protocol);
   }
 
   /** Pauses every process in the task (freezer cgroup). */

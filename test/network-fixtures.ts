@@ -2,13 +2,14 @@
 // marker, and busybox nc as the HTTP client (on the host or inside a namespace). Traffic only ever
 // goes to this machine's addresses and to the tests' own namespaces.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runCommand } from "../src/network/command.js";
-import { Networks, type NetworksOptions } from "../src/network/index.js";
+import { isPinned, type NetworkAttachment, Networks, type NetworksOptions } from "../src/network/index.js";
+import { DEFAULT_CLAIMS_FILE } from "../src/network/paths.js";
 
 /**
  * A Networks with a private state directory (the host-wide claims file stays shared, so parallel
@@ -114,4 +115,59 @@ export async function iptablesMentions(ip: string): Promise<string[]> {
 /** The names under a directory, or [] when it is missing. */
 export function entries(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => []);
+}
+
+/** Where an attachment shows on the host and in its state directory, taken while it exists. */
+export interface Footprint {
+  ip: string;
+  veth: string;
+  ipam: string;
+  netns: string;
+  result: string;
+  hosts: string;
+  stateDir: string;
+}
+
+/** The footprint of `att` (its host-side veth read from the cached ADD result) in `stateDir`. */
+export async function footprint(
+  stateDir: string,
+  att: NetworkAttachment,
+  bridge: string,
+): Promise<Footprint> {
+  const result = join(stateDir, "results", att.namespace, `${att.containerId}.json`);
+  const cached = JSON.parse(await readFile(result, "utf8"));
+  const iface = cached.result.interfaces.find(
+    (i: { name: string; sandbox?: string }) => !i.sandbox && i.name.startsWith("veth"),
+  );
+  const ip = att.ip as string;
+  return {
+    ip,
+    veth: iface.name,
+    ipam: join(stateDir, "ipam", bridge, ip),
+    netns: att.netnsPath as string,
+    result,
+    hosts: att.files.hosts,
+    stateDir,
+  };
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** What of a footprint is still there: iptables rules, veth, IPAM file, netns, cache, files, port claims. */
+export async function leftovers(fp: Footprint): Promise<string[]> {
+  const left: string[] = (await iptablesMentions(fp.ip)).map((line) => `iptables: ${line}`);
+  if (await exists(`/sys/class/net/${fp.veth}`)) left.push(`veth ${fp.veth}`);
+  if (await exists(fp.ipam)) left.push(`IPAM reservation ${fp.ipam}`);
+  if (await isPinned(fp.netns)) left.push(`pinned namespace ${fp.netns}`);
+  if (await exists(fp.netns)) left.push(`namespace file ${fp.netns}`);
+  if (await exists(fp.result)) left.push(`cached result ${fp.result}`);
+  if (await exists(fp.hosts)) left.push(`hosts file ${fp.hosts}`);
+  const claims = JSON.parse(await readFile(DEFAULT_CLAIMS_FILE, "utf8").catch(() => "{}"));
+  const ports = (claims.ports ?? []).filter((c: { owner: string }) => c.owner === fp.result);
+  if (ports.length > 0) left.push(`host port claims ${JSON.stringify(ports)}`);
+  return left;
 }

@@ -20,6 +20,7 @@ const CREATE_KEYS = optionKeys<CreateContainerOptions>()([
   "labels",
   "runtime",
   "extensions",
+  "network",
 ]);
 const RUNTIME_KEYS = optionKeys<NonNullable<CreateContainerOptions["runtime"]>>()(["name", "options"]);
 

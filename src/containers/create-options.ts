@@ -1,4 +1,5 @@
 import type { OperationOptions } from "../base/call-options.js";
+import type { NetworkRequest } from "../network/index.js";
 import type { SpecOptions } from "../oci/index.js";
 import type { AnyValue, RuncOptions } from "../runtime/container-info.js";
 import type { RootfsMount } from "../runtime/rootfs-mounts.js";
@@ -42,6 +43,14 @@ export interface CreateContainerOptions extends SpecOptions, OperationOptions {
   runtime?: { name?: string; options?: RuncOptions };
   /** Opaque values stored with the container, keyed by name. */
   extensions?: Record<string, AnyValue>;
+  /**
+   * The container's network (`client.networks`): `"none"` (default: loopback only, as without this
+   * option), `"host"`, a network's name (`"bridge"` is the default network, made on first use),
+   * `{ name, ports, aliases }` to publish ports and add names, or `{ container }` to share another
+   * container's. Set up before the record is stored, so `newTask()` starts in it; torn down by
+   * `delete()`. Not on a remote client.
+   */
+  network?: NetworkRequest;
 }
 
 /** What `containers.list` takes. */

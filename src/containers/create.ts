@@ -17,6 +17,7 @@ import { type CreateContainerOptions, DEFAULT_RUNTIME } from "./create-options.j
 import type { HandleContext } from "./handle-context.js";
 import { prepareImageRootfs } from "./image-rootfs.js";
 import { namespaceDefaults, resolveSnapshotter } from "./namespace-defaults.js";
+import { attachNetwork, checkNetworkOption, detachNetwork, withNetwork } from "./network.js";
 import { containerRecord, type ImageRecordFields } from "./record.js";
 
 /** @internal What a new Container handle is made of: the stored record and the rootfs mounts. */
@@ -37,6 +38,7 @@ export async function createContainer(
 ): Promise<CreatedContainer> {
   assertIdentifier(id, "id");
   options = checkCreateOptions(options);
+  checkNetworkOption(ctx, options);
   if (options.image === undefined) return createRecord(ctx, id, options);
   // The namespace's `containerd.io/defaults/snapshotter` label applies when the caller names none.
   const snapshotter = await resolveSnapshotter(ctx, options.snapshotter, options);
@@ -70,9 +72,18 @@ async function createRecord(
   const { services, hub, namespace } = ctx;
   // Open the event stream now so it is live before the first task starts; no need to wait here.
   void hub.ready(namespace).catch(() => {});
+  // Attached before the record exists, so its tasks start in the network (the namespace is pinned).
+  const attachment = await attachNetwork(ctx, id, options);
   // "No task" is known only if the stream was live throughout; else containers.delete asks.
   const token = hub.presenceToken(namespace);
-  const res = await services.containers.create({ container: record }, rawOptions(options, namespace));
+  let res: Awaited<ReturnType<typeof services.containers.create>>;
+  try {
+    if (attachment) withNetwork(record, attachment);
+    res = await services.containers.create({ container: record }, rawOptions(options, namespace));
+  } catch (err) {
+    if (attachment) await detachNetwork(ctx, id).catch(() => {});
+    throw err;
+  }
   hub.setTaskPresence(namespace, id, "none", token);
   return { info: toContainerInfo(res.container ?? record), mounts };
 }

@@ -19,6 +19,7 @@ export interface AttachOptions {
   hostname?: string;
   /** An existing network namespace (`/proc/<pid>/ns/net`) to pin instead of making a new one. */
   netnsPath?: string;
+  /** Aborting gives up the attach; what it made is undone. */
   signal?: AbortSignal;
 }
 

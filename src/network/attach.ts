@@ -7,19 +7,20 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { NotFoundError } from "../errors/index.js";
+import { InternalError, NotFoundError } from "../errors/index.js";
 import { type AttachOptions, attachHost, attachNone, attachToPeer, newRecord } from "./attach-plain.js";
 import { addChain, addLoopback, findPlugins } from "./cni.js";
 import { type Conflist, pluginTypes } from "./conflist.js";
 import type { NetworkContext } from "./context.js";
 import { containerResolvConf, hostResolvConf, renderHosts, writeEtcFiles } from "./etc-files.js";
 import { refreshHosts } from "./hosts-sync.js";
+import { addRules, allowLocalnet } from "./iptables.js";
 import { withLock } from "./lock.js";
 import { pinNetns } from "./netns.js";
 import { readConflist } from "./network-store.js";
 import { reservePorts } from "./ports.js";
 import { type AttachmentRecord, createRecord, saveRecord, toAttachment } from "./records.js";
-import { runtimeOf, teardown } from "./teardown.js";
+import { ruleTarget, runtimeOf, teardown } from "./teardown.js";
 import type { Network, NetworkAttachment } from "./types.js";
 import type { AttachRequest } from "./validate.js";
 
@@ -61,6 +62,20 @@ async function reserve(
   });
 }
 
+/**
+ * The SDK's own rules for the attachment (rules.ts), recorded first so that a crash between the two
+ * still has them removed; and loopback DNAT allowed on the bridge, as portmap allows it.
+ */
+async function addOwnRules(ctx: NetworkContext, record: AttachmentRecord): Promise<void> {
+  record.rules = true;
+  await saveRecord(ctx.paths, record);
+  const target = ruleTarget(record);
+  if (!target)
+    throw new InternalError(`containerd-sdk: the bridge plugin gave ${record.containerId} no address`);
+  await allowLocalnet((record.conflist as Conflist).name);
+  await addRules(target, (fn) => withLock(`${ctx.claimsFile}.lock`, fn));
+}
+
 async function attachBridge(
   ctx: NetworkContext,
   id: string,
@@ -75,9 +90,12 @@ async function attachBridge(
     const owner = ctx.paths.result(ctx.namespace, id);
     record.ports = await reservePorts(ctx.claimsFile, owner, req.ports, ctx.hostPortRange);
     const rt = { ...(await runtimeOf(ctx, record, plugins)), signal: opts.signal };
-    await addLoopback(rt);
+    // A namespace made by pinNetns has `lo` up already; one pinned from a process may not.
+    if (opts.netnsPath !== undefined) await addLoopback(rt);
     record.result = await addChain(conflist, rt);
     Object.assign(record, addressOf(record.result));
+    // A network made by an earlier version runs portmap and firewall itself.
+    if (!conflist.plugins.some((p) => p.type === "portmap")) await addOwnRules(ctx, record);
     await writeEtcFiles(record.files, {
       hosts: renderHosts(
         { ip: record.ip ?? "127.0.1.1", names: [record.hostname, id, ...record.aliases] },

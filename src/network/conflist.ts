@@ -38,8 +38,10 @@ interface NetworkMeta {
 }
 
 /**
- * The conflist of `network`: bridge (gateway, masquerade, hairpin) with host-local IPAM keeping its
- * reservations under `ipamDir`, then portmap, firewall and tuning, as NETWORK.md checked them.
+ * The conflist of `network`: bridge (gateway, hairpin) with host-local IPAM keeping its reservations
+ * under `ipamDir`, then tuning. Masquerade, published ports and forwarding accepts, which the
+ * bridge plugin's `ipMasq`, portmap and firewall would add with about 40 iptables processes per
+ * container, are the SDK's own rules, one `iptables-restore` per container (rules.ts).
  */
 export function buildConflist(network: Network, ipamDir: string): Conflist {
   const { name, subnet, gateway, bridge, labels, createdAt } = network;
@@ -51,7 +53,7 @@ export function buildConflist(network: Network, ipamDir: string): Conflist {
         type: "bridge",
         bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: false,
         hairpinMode: true,
         ipam: {
           type: "host-local",
@@ -60,8 +62,6 @@ export function buildConflist(network: Network, ipamDir: string): Conflist {
           dataDir: ipamDir,
         },
       },
-      { type: "portmap", capabilities: { portMappings: true }, snat: true },
-      { type: "firewall", backend: "iptables" },
       { type: "tuning" },
     ],
     [META_KEY]: { name, subnet, gateway, bridge, labels, createdAt: createdAt.toISOString() },

@@ -6,7 +6,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UnavailableError } from "../errors/index.js";
 import { TOOL_PATH } from "./command.js";
@@ -20,30 +20,28 @@ interface LockState {
 
 const locks = new Map<string, LockState>();
 
-/** Holds the lock until its stdin closes: `flock` runs `cat`, which exits at end of input. */
+/**
+ * Takes the lock on a descriptor of our own: `flock` locks the open file it inherits as fd 3 and
+ * exits, and the lock, which belongs to that open file, stays with us until we close it (or die).
+ * One short-lived process per acquisition, and none while the lock is held.
+ */
 async function acquire(path: string, timeoutMs: number): Promise<() => Promise<void>> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const seconds = String(Math.ceil(timeoutMs / 1000));
-  const child = spawn(
-    "flock",
-    ["--exclusive", "--wait", seconds, path, "-c", "echo locked; exec cat >/dev/null"],
-    { env: { PATH: TOOL_PATH }, stdio: ["pipe", "pipe", "ignore"] },
-  );
-  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const file = await open(path, "a", 0o600);
   const locked = await new Promise<boolean>((resolve) => {
-    child.stdout.setEncoding("utf8").once("data", () => resolve(true));
-    child.once("close", () => resolve(false));
+    const child = spawn("flock", ["--exclusive", "--wait", seconds, "3"], {
+      env: { PATH: TOOL_PATH },
+      stdio: ["ignore", "ignore", "ignore", file.fd],
+    });
+    child.once("close", (code) => resolve(code === 0));
     child.once("error", () => resolve(false));
   });
-  const release = async (): Promise<void> => {
-    child.stdin.end();
-    await exited;
-  };
+  const release = () => file.close();
   if (!locked) {
     await release();
     throw new UnavailableError(`containerd-sdk: the lock ${path} stayed taken for ${seconds} s`);
   }
-  child.stdout.resume();
   return release;
 }
 

@@ -13,17 +13,19 @@ import { runChecked, runCommand } from "./command.js";
 const NSFS_MAGIC = 0x6e736673;
 
 /**
- * Pins a network namespace to the file `path`: a new empty one (`unshare --net=<path>`), or, with
- * `from` (e.g. `/proc/<pid>/ns/net`), an existing one, bind-mounted.
+ * Pins a network namespace to the file `path`: a new one with `lo` up (`unshare --net=<path>` running
+ * `ip link set lo up` inside, one process instead of a loopback plugin run more), or, with `from`
+ * (e.g. `/proc/<pid>/ns/net`), an existing one, bind-mounted.
  */
 export async function pinNetns(path: string, from?: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   await writeFile(path, "", { mode: 0o444 });
   try {
-    if (from === undefined) await runChecked("unshare", [`--net=${path}`, "true"]);
+    if (from === undefined) await runChecked("unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"]);
     else await runChecked("mount", ["--bind", from, path]);
   } catch (err) {
-    await rm(path, { force: true });
+    // unshare pins before it runs `ip`: a failure there leaves a mount to undo.
+    await unpinNetns(path).catch(() => rm(path, { force: true }));
     throw err;
   }
 }

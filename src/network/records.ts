@@ -26,6 +26,8 @@ export interface AttachmentRecord extends NetworkAttachment {
   conflist?: Conflist;
   /** The ADD result, DEL's `prevResult`. */
   result?: unknown;
+  /** The SDK's own iptables rules (rules.ts) may exist: set before they are added. */
+  rules?: boolean;
 }
 
 /** The cached record of a container, or undefined. */
@@ -72,6 +74,15 @@ export async function listRecords(paths: StatePaths): Promise<AttachmentRecord[]
 
 /** The public view of a record: what a caller may keep. */
 export function toAttachment(record: AttachmentRecord): NetworkAttachment {
-  const { state: _s, pid: _p, createdAt: _c, cniId: _i, conflist: _l, result: _r, ...attachment } = record;
+  const {
+    state: _s,
+    pid: _p,
+    createdAt: _c,
+    cniId: _i,
+    conflist: _l,
+    result: _r,
+    rules: _u,
+    ...attachment
+  } = record;
   return structuredClone(attachment);
 }

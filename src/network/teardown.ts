@@ -11,9 +11,11 @@ import { type CniRuntime, delChain, findPlugins } from "./cni.js";
 import { pluginTypes } from "./conflist.js";
 import type { NetworkContext } from "./context.js";
 import { refreshHosts } from "./hosts-sync.js";
+import { delRules } from "./iptables.js";
 import { debug } from "./log.js";
 import { isPinned, unpinNetns } from "./netns.js";
 import { type AttachmentRecord, removeRecord } from "./records.js";
+import type { RuleTarget } from "./rules.js";
 import type { PublishedPort } from "./types.js";
 
 /** How portmap reads a published port from `runtimeConfig.portMappings`. */
@@ -45,6 +47,12 @@ export async function runtimeOf(
   };
 }
 
+/** What an attachment's own iptables rules are made from; undefined when it has none. */
+export function ruleTarget(record: AttachmentRecord): RuleTarget | undefined {
+  if (!record.rules || !record.ip || !record.subnet || !record.cniId) return undefined;
+  return { tag: record.cniId.slice(0, 16), ip: record.ip, subnet: record.subnet, ports: record.ports };
+}
+
 /** Options of {@link teardown}. */
 export interface TeardownOptions {
   /** Run the CNI DEL (false when a failed ADD already undid itself). */
@@ -67,6 +75,8 @@ export async function teardown(
   const { namespace, containerId } = record;
   if (record.mode === "bridge" && opts.del && record.conflist) {
     try {
+      const target = ruleTarget(record);
+      if (target) await delRules(target);
       const rt = await runtimeOf(ctx, record, opts.plugins);
       await delChain(record.conflist, { ...rt, signal: opts.signal }, record.result);
     } catch (err) {

@@ -36,17 +36,23 @@ export interface NetworkCreateOptions {
   gateway?: string;
   /** The bridge device's name (at most 15 characters); default one derived from the subnet. */
   bridge?: string;
+  /** Labels kept with the network. */
   labels?: Record<string, string>;
 }
 
 /** A bridge network the SDK keeps. */
 export interface Network {
+  /** The name containers join it by. */
   name: string;
+  /** Its IPv4 block, e.g. `"10.89.0.0/24"`. */
   subnet: string;
+  /** The bridge's address, the containers' default route. */
   gateway: string;
   /** The bridge device on the host (made by the first attachment, removed with the network). */
   bridge: string;
+  /** Labels given at create. */
   labels: Record<string, string>;
+  /** When it was made. */
   createdAt: Date;
 }
 
@@ -54,6 +60,7 @@ export interface Network {
 export interface NetworkJoin {
   /** The network's name; default `"bridge"`, the default network, made on first use. */
   name?: string;
+  /** Container ports to publish on the host. */
   ports?: PortMapping[];
   /** More names the container answers to in its network's hosts files. */
   aliases?: string[];
@@ -72,30 +79,40 @@ export interface NetworkInfo {
   name: string;
   /** The container's address, for a bridge network (or the shared one's). */
   ip?: string;
+  /** The network's gateway, for a bridge network. */
   gateway?: string;
+  /** The published ports, with the host port of each; empty without any. */
   ports: PublishedPort[];
 }
 
 /** The files the container's spec bind-mounts over its own `/etc`. */
 export interface NetworkFiles {
+  /** Mounted as `/etc/hosts`: itself, its aliases and the others on its network. */
   hosts: string;
+  /** Mounted as `/etc/hostname`. */
   hostname: string;
+  /** Mounted as `/etc/resolv.conf`: the host's, without loopback nameservers. */
   resolvConf: string;
 }
 
 /** How a container is attached, as {@link Networks.attach} made it and its cache keeps it. */
 export interface NetworkAttachment extends NetworkInfo {
+  /** The container attached. */
   containerId: string;
   /** The containerd namespace the container lives in. */
   namespace: string;
+  /** How: a bridge network, the host's stack, loopback only, or another container's namespace. */
   mode: "bridge" | "host" | "none" | "container";
   /** The pinned network namespace the spec joins; absent for `"host"` and `"none"`. */
   netnsPath?: string;
   /** The subnet of the container's network, for a bridge network. */
   subnet?: string;
+  /** The container's host name, in its /etc/hostname and hosts file. */
   hostname: string;
+  /** The extra names it answers to on its network. */
   aliases: string[];
   /** For `{ container }`: whose namespace is shared. */
   peer?: string;
+  /** Its /etc files on the host. */
   files: NetworkFiles;
 }

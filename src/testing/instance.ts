@@ -10,6 +10,7 @@ import type { Daemon } from "./daemon.js";
 import type { Layout } from "./layout.js";
 import { debug } from "./log.js";
 import { fetchRpcCounts, type RpcCounts } from "./metrics.js";
+import { removeNetworks } from "./networks.js";
 import { busyboxRootfs } from "./rootfs.js";
 import { teardown } from "./teardown.js";
 import type { TestCertificates } from "./tls.js";
@@ -158,6 +159,8 @@ export class Instance implements ContainerdInstance {
     await this.client.close().catch(() => undefined);
     await this.#parts.tcp?.gateway.close();
     await daemon.stop();
+    // Before the layout goes: a pinned namespace unmounted without its DEL would leave its rules.
+    await removeNetworks(this.client.networks);
     await teardown(layout, namespace);
     debug("stopped in %d ms", Math.round(performance.now() - started));
   }

@@ -12,6 +12,8 @@ export interface Layout {
   fifoDir: string;
   configPath: string;
   logPath: string;
+  /** The client's network state (`ConnectOptions.network.stateDir`): its networks stay private. */
+  networkDir: string;
 }
 
 // sun_path holds 108 bytes; the longest socket we make is `<dir>/containerd.sock.ttrpc`.
@@ -37,6 +39,7 @@ export async function createLayout(): Promise<Layout> {
     fifoDir: join(dir, "fifo"),
     configPath: join(dir, "config.toml"),
     logPath: join(dir, "containerd.log"),
+    networkDir: join(dir, "cni"),
   };
   await Promise.all([
     mkdir(layout.root, { mode: 0o700 }),

@@ -88,6 +88,7 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
       const client = await waitServing({
         socket: layout.socket,
         fifoDir: layout.fifoDir,
+        networkDir: layout.networkDir,
         namespace,
         timeout: startTimeout,
         exited,

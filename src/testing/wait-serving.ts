@@ -9,6 +9,8 @@ export interface WaitServingOptions {
   namespace: string;
   /** The instance's private FIFO dir, so the client's tasks keep their FIFOs inside it. */
   fifoDir: string;
+  /** The client's network state directory. */
+  networkDir?: string;
   /** Milliseconds from now. */
   timeout: number;
   /** Settles when the daemon dies: waiting stops at once. */
@@ -47,6 +49,7 @@ export async function waitServing(options: WaitServingOptions): Promise<Client> 
           address: options.socket,
           namespace: options.namespace,
           fifoDir: options.fifoDir,
+          ...(options.networkDir ? { network: { stateDir: options.networkDir } } : {}),
           timeout: Math.min(remaining, 2000),
           signal: stop.signal,
         });

@@ -228,21 +228,22 @@ describe("faults", () => {
     const plugins = await mkdtemp(join(tmpdir(), "sdk-net-badplugins-"));
     dirs.push(plugins);
     for (const name of await readdir("/usr/lib/cni")) {
-      if (name !== "firewall") await symlink(join("/usr/lib/cni", name), join(plugins, name));
+      if (name !== "tuning") await symlink(join("/usr/lib/cni", name), join(plugins, name));
     }
-    const firewall = join(plugins, "firewall");
+    // tuning runs last, after the bridge plugin made the veth and reserved the address.
+    const tuning = join(plugins, "tuning");
     await writeFile(
-      firewall,
+      tuning,
       '#!/bin/sh\ncat >/dev/null\n[ "$CNI_COMMAND" = ADD ] || exit 0\necho \'{"cniVersion":"1.0.0","code":999,"msg":"injected failure"}\'\nexit 1\n',
     );
-    await chmod(firewall, 0o755);
+    await chmod(tuning, 0o755);
     const networks = new Networks({ stateDir: state.stateDir, pluginDirs: [plugins] });
     const life = await networks.get("life");
     const hostPort = 24000 + Math.floor(Math.random() * 8000);
     const request = { name: "life", ports: [{ containerPort: 80, hostPort }] };
     await assert.rejects(networks.attach("halfway", request), (err: unknown) => {
       assert.ok(err instanceof InternalError, String(err));
-      assert.match(err.message, /firewall ADD failed.*injected failure/);
+      assert.match(err.message, /tuning ADD failed.*injected failure/);
       return true;
     });
     assert.deepEqual(await entries(`/sys/class/net/${life.bridge}/brif`), [], "no veth on the bridge");

@@ -167,6 +167,21 @@ describe("a remote client over mutual TLS", () => {
     await container.delete();
   });
 
+  test('a network other than "none" on a remote client is an InvalidArgumentError naming network, before any RPC', async () => {
+    const id = uniqueId();
+    const before = await d.ctr.rpcCounts();
+    for (const network of ["bridge", "host", { name: "appnet", ports: [{ containerPort: 80 }] }]) {
+      await assert.rejects(remote.containers.create(id, { rootfs: d.rootfs, network }), (err: Error) => {
+        assert.ok(err instanceof InvalidArgumentError);
+        assert.equal(err.field, "network");
+        assert.match(err.message, /CNI on the daemon's host.*over TCP/);
+        return true;
+      });
+    }
+    const calls = rpcDelta(before, await d.ctr.rpcCounts());
+    assert.equal(calls.get("containerd.services.containers.v1.Containers/Create") ?? 0, 0);
+  });
+
   test("a client certificate from another CA is refused with a typed error within seconds", async () => {
     const { tcpAddress, tls } = d.ctr;
     const { error, ms } = await rejection(

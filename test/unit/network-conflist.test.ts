@@ -21,19 +21,19 @@ describe("buildConflist", () => {
     assert.equal(conflist.cniVersion, "1.0.0");
   });
 
-  test("chains bridge, portmap, firewall and tuning in that order", () => {
+  test("chains bridge and tuning; masquerade, ports and forwarding are the SDK's own rules", () => {
     assert.deepEqual(
       conflist.plugins.map((p) => p.type),
-      ["bridge", "portmap", "firewall", "tuning"],
+      ["bridge", "tuning"],
     );
   });
 
-  test("gives the bridge its gateway, masquerade, hairpin and a private host-local dataDir", () => {
+  test("gives the bridge its gateway, hairpin and a private host-local dataDir, and no masquerade", () => {
     assert.deepEqual(conflist.plugins[0], {
       type: "bridge",
       bridge: "csdk0a590400",
       isGateway: true,
-      ipMasq: true,
+      ipMasq: false,
       hairpinMode: true,
       ipam: {
         type: "host-local",
@@ -44,23 +44,12 @@ describe("buildConflist", () => {
     });
   });
 
-  test("lets portmap take port mappings as a capability", () => {
-    assert.deepEqual(conflist.plugins[1]?.capabilities, { portMappings: true });
-  });
-
   test("carries the network's record, read back unchanged through JSON", () => {
     assert.deepEqual(networkOf(JSON.parse(JSON.stringify(conflist))), network);
     assert.equal(networkOf({ cniVersion: "1.0.0", name: "other", plugins: [] }), undefined);
   });
 
   test("names every plugin it needs, loopback and host-local included", () => {
-    assert.deepEqual(pluginTypes(conflist), [
-      "loopback",
-      "bridge",
-      "portmap",
-      "firewall",
-      "tuning",
-      "host-local",
-    ]);
+    assert.deepEqual(pluginTypes(conflist), ["loopback", "bridge", "tuning", "host-local"]);
   });
 });
