@@ -74,7 +74,8 @@ const requireDependencies: Plugin = {
 
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/index.ts", "src/daemon/index.ts", "src/testing/index.ts"],
+  // logs/daemon-main: the logging daemon clients start as its own process (`node dist/logs/daemon-main.js`).
+  entryPoints: ["src/index.ts", "src/daemon/index.ts", "src/testing/index.ts", "src/logs/daemon-main.ts"],
   outbase: "src",
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",

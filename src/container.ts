@@ -10,6 +10,7 @@ import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./err
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
+import { type LogEntry, type LogsOptions, readLogs, removeLogs, withTaskLog } from "./logs/index.js";
 import type { Spec } from "./oci/index.js";
 import type { AttachOptions } from "./processes/load.js";
 import {
@@ -154,6 +155,12 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    */
   async newTask(options: NewTaskOptions = {}): Promise<Task> {
     options = checkCallOptions(options);
+    if (options.log !== undefined) {
+      const { log: _, ...rest } = options;
+      return withTaskLog(this.namespace, this.id, options, (logBinary) =>
+        this.newTask({ ...rest, logBinary }),
+      );
+    }
     const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
     if (mounts === undefined && this.#info.snapshotKey) {
       return snapshotMounts(this.#ctx, this.#info, options.signal).then((m) =>
@@ -172,8 +179,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 
   /**
-   * Deletes the container; FailedPreconditionError while it has a task. Quiet when the container
-   * is already gone.
+   * Deletes the container and its logs; FailedPreconditionError while it has a task. Quiet when
+   * the container is already gone.
    */
   async delete(options: DeleteContainerOptions = {}): Promise<void> {
     options = checkCallOptions(options);
@@ -189,6 +196,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
       if (!isNotFound(err)) throw err;
     }
     hub.forget(namespace, this.id);
+    await removeLogs(namespace, this.id);
     const { snapshotter, snapshotKey } = this.#info;
     if (options.snapshot !== false && snapshotter && snapshotKey) {
       await services.snapshots
@@ -238,6 +246,16 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
       rawOptions(options, this.namespace),
     );
     if (res.container) this.#info = toContainerInfo(res.container);
+  }
+
+  /**
+   * The container's log (tasks created with `log`), oldest entry first: stdout and stderr apart,
+   * each entry with the time it was read. With `follow`, new entries keep coming until the task
+   * exits or `signal` aborts. Any process can read it, whichever created the task.
+   */
+  logs(options?: LogsOptions): AsyncIterable<LogEntry> {
+    const { hub, services, namespace } = this.#ctx;
+    return readLogs({ hub, services, namespace, id: this.id }, options);
   }
 }
 
