@@ -64,6 +64,7 @@ export interface LogsOptions {
 
 /** One entry of a container's log: one line (or part of a line over 16 KiB) of stdout or stderr. */
 export interface LogEntry {
+  /** Which of the task's output streams the text came from. */
   stream: "stdout" | "stderr";
   /** When the logging daemon read it from the pipe. */
   time: Date;
