@@ -10,7 +10,10 @@ import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./err
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
-import { type LogEntry, type LogsOptions, readLogs, removeLogs, withTaskLog } from "./logs/index.js";
+import type { LogEntry, LogsOptions } from "./logs/index.js";
+import { readLogs } from "./logs/reader.js";
+import { removeLogs } from "./logs/remove.js";
+import { withTaskLog } from "./logs/task-log.js";
 import type { Spec } from "./oci/index.js";
 import type { AttachOptions } from "./processes/load.js";
 import {

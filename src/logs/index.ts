@@ -1,5 +1,2 @@
 export { DEFAULT_LOG_DIR, LOG_DIR_ENV } from "./layout.js";
 export type { LogEntry, LogFileOptions, LogOption, LogsOptions } from "./options.js";
-export { readLogs } from "./reader.js";
-export { removeLogs } from "./remove.js";
-export { withTaskLog } from "./task-log.js";
