@@ -1,7 +1,7 @@
 // Runs every workload and prints JSON lines: one per (workload, implementation) with the median,
 // min and max over the rounds (SDK and Go alternate within each round, on one daemon), and with
 // $GOCMP a ratio line per workload (SDK / Go; below 1 means the SDK is faster).
-//   npm run bench [-- lifecycle exec stdout memory rss exit-latency]   (no names: all of them)
+//   npm run bench [-- lifecycle exec stdout memory rss exit-latency logs]   (no names: all of them)
 //   npm run bench -- explain   (or --explain; only when named): the time of one lifecycle and one
 //   exec, phase by phase, client against daemon (bench/explain.ts)
 //   npm run bench -- cold-start: whole processes after `npm run build`: bare node, importing the
@@ -14,7 +14,9 @@
 // BENCH_EXPLAIN_OPS (30 lifecycles and 30 execs per round of the CPU-by-layer profile),
 // BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
 // BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only), BENCH_LATENCY_LIVE (1000),
-// BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims).
+// BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims),
+// BENCH_LOGS_MIB (128 per burst), BENCH_LOGS_LINE (100-byte lines), BENCH_LOGS_N (20 idle logging
+// containers); BENCH_DOCKER=1 runs Docker's json-file beside the SDK's logs (bench/logs.ts).
 // First: it wraps child_process before the SDK keeps a reference to it.
 import "./spawn-count.js";
 import { availableParallelism } from "node:os";
@@ -35,6 +37,7 @@ import { execWorkload } from "./exec.js";
 import { exitLatencyWorkload } from "./exit-latency.js";
 import { explainWorkload } from "./explain.js";
 import { lifecycleWorkload } from "./lifecycle.js";
+import { logsWorkload } from "./logs.js";
 import { memoryWorkload } from "./memory.js";
 import { rssWorkload } from "./rss.js";
 import { stdoutWorkload } from "./stdout.js";
@@ -171,6 +174,17 @@ if (selected("explain")) {
     rpcCalls: envInt("BENCH_EXPLAIN_CALLS", 200),
     cpuOps: envInt("BENCH_EXPLAIN_OPS", 30),
   });
+}
+if (selected("logs")) {
+  const logs = {
+    rounds,
+    mib: envInt("BENCH_LOGS_MIB", 128),
+    lineBytes: Math.max(2, envInt("BENCH_LOGS_LINE", 100)),
+    containers: Math.max(2, envInt("BENCH_LOGS_N", 20)),
+    docker: process.env.BENCH_DOCKER === "1",
+  };
+  note(`logs ${JSON.stringify(logs)}`);
+  await logsWorkload(bench, logs);
 }
 if (selected("rss")) {
   note(`rss ${JSON.stringify(rss)}`);

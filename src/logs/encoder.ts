@@ -11,8 +11,21 @@ const NEWLINE = 0x0a;
 /** Per record besides the text: prefix, suffix with stream and a 30-character time, escaped newline. */
 const RECORD_OVERHEAD = 96;
 
-/** Scratch space shared by every encoder of the process: records are written before the next push. */
+/**
+ * Scratch space shared by every encoder of the process (records are written before the next push):
+ * the records out, and an unfinished line joined with the next chunk.
+ */
 let scratch = Buffer.allocUnsafe(256 * 1024);
+let joined = Buffer.allocUnsafe(96 * 1024);
+
+/** `carry` then `chunk`, in the shared join buffer. */
+function join(carry: Buffer, chunk: Buffer): Buffer {
+  const length = carry.length + chunk.length;
+  if (joined.length < length) joined = Buffer.allocUnsafe(length);
+  carry.copy(joined, 0);
+  chunk.copy(joined, carry.length);
+  return joined.subarray(0, length);
+}
 
 /** Bytes at the end of `data` that start a UTF-8 sequence `data` does not finish (0 to 3). */
 function incompleteTail(data: Buffer): number {
@@ -55,7 +68,7 @@ export class LineEncoder {
 
   /** The records of the complete lines so far; valid until the next call of any encoder. */
   push(chunk: Buffer, time: string): Buffer {
-    const data = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
+    const data = this.#carry ? join(this.#carry, chunk) : chunk;
     return this.#encode(data, time, false);
   }
 

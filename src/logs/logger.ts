@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import { Socket } from "node:net";
+import { type OnReadOpts, Socket, type SocketConstructorOpts } from "node:net";
 import { LineEncoder } from "./encoder.js";
 import type { LogFiles } from "./files.js";
 import { debug } from "./log.js";
@@ -19,7 +19,11 @@ interface Pipe {
   ended: boolean;
 }
 
-const drainBuffer = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Every pipe of the daemon is read into this one buffer (`onread`), and each read is encoded and
+ * written before the next: no allocation per read, so a burst leaves no fragmented malloc heap.
+ */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * @internal One container's logger as the daemon serves it: the task's stdout and stderr pipes,
@@ -53,9 +57,22 @@ export class AttachedLogger {
   }
 
   #pipe(fd: number, stream: "stdout" | "stderr"): Pipe {
-    const socket = new Socket({ fd, readable: true, writable: false });
-    const pipe: Pipe = { fd, socket, encoder: new LineEncoder(stream), ended: false };
-    socket.on("data", (chunk: Buffer) => this.#write(pipe.encoder.push(chunk, this.#clock.now())));
+    const encoder = new LineEncoder(stream);
+    // `onread` works with `fd` (Node reads the pipe into the buffer); @types/node lists it for connect only.
+    const options: SocketConstructorOpts & { onread: OnReadOpts } = {
+      fd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: readBuffer,
+        callback: (n: number, buffer: Uint8Array) => {
+          this.#write(encoder.push(Buffer.from(buffer.buffer, buffer.byteOffset, n), this.#clock.now()));
+          return true; // keep reading: the records are written already
+        },
+      },
+    };
+    const socket = new Socket(options);
+    const pipe: Pipe = { fd, socket, encoder, ended: false };
     socket.on("end", () => this.#ended(pipe));
     socket.on("error", (err) => {
       debug("logger %d %s: %s", this.process.pid, stream, err.message);
@@ -74,12 +91,12 @@ export class AttachedLogger {
       for (;;) {
         let n: number;
         try {
-          n = readSync(pipe.fd, drainBuffer);
+          n = readSync(pipe.fd, readBuffer);
         } catch {
           break; // EAGAIN: empty
         }
         if (n === 0) break; // EOF: the socket reports it too
-        this.#write(pipe.encoder.push(drainBuffer.subarray(0, n), this.#clock.now()));
+        this.#write(pipe.encoder.push(readBuffer.subarray(0, n), this.#clock.now()));
       }
       if (flush) this.#write(pipe.encoder.flush(this.#clock.now()));
     }

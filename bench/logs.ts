@@ -1,0 +1,214 @@
+// Container logs (`newTask({ log })`): throughput and CPU per MiB of a burst of lines, and the memory
+// a logging container costs, with Docker's json-file driver beside it when BENCH_DOCKER=1 (a
+// private dockerd on the bench's containerd, bench/docker.ts). Figures only.
+//   throughput: a container runs `yes <line> | head -c N`; MiB/s over the span between the first
+//   and last record's timestamps (the pipeline's own rate, container start left out) and end to end;
+//   CPU of the processes that carry the output (SDK: logging daemon, logger, shim; Docker: dockerd,
+//   shim) per MiB.
+//   memory: N idle containers with logs. SDK: the loggers' PSS, the daemon's RSS (shared by all) and
+//   its growth per container, the shims' PSS against null-IO containers. Docker: dockerd's Go heap and
+//   stacks after a forced GC (and RSS), N containers with json-file against N with `--log-driver none`.
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Container } from "containerd-sdk";
+import { type Bench, emit, median, note, round } from "./common.js";
+import { type Docker, startDocker } from "./docker.js";
+import { dockerJsonSpan, dockerMemory } from "./logs-docker.js";
+import { cpuSeconds, findPids, pss, rss, shimPid } from "./procfs.js";
+
+export interface LogsBenchOptions {
+  rounds: number;
+  /** MiB each burst writes. */
+  mib: number;
+  /** Bytes per line, newline included. */
+  lineBytes: number;
+  /** Idle containers for the memory figures. */
+  containers: number;
+  docker: boolean;
+}
+
+const KiB = 1024;
+const MiB = 1024 * 1024;
+
+/** The container command writing `mib` MiB of `lineBytes`-byte lines to stdout. */
+export function burstScript(mib: number, lineBytes: number): string {
+  return `yes '${"x".repeat(lineBytes - 1)}' | head -c ${mib * MiB}`;
+}
+
+interface Burst {
+  /** Seconds between the first and last record's timestamps. */
+  span: number;
+  /** Seconds from start to the last record written. */
+  wall: number;
+  /** CPU seconds of the processes carrying the output. */
+  cpu: number;
+}
+
+/** The logger of container `id`: the announced pid whose environment names it. */
+async function loggerPid(root: string, id: string): Promise<number> {
+  for (const name of await readdir(join(root, ".loggers"))) {
+    const env = await readFile(`/proc/${name}/environ`, "utf8").catch(() => "");
+    if (env.split("\0").includes(`CONTAINER_ID=${id}`)) return Number(name);
+  }
+  return 0;
+}
+
+const daemonPid = (root: string) =>
+  findPids((a) => a.some((s) => s.includes("daemon-main")) && a.includes(root))[0];
+
+async function firstAndLast(c: Container): Promise<[Date, Date]> {
+  let first: Date | undefined;
+  for await (const entry of c.logs()) {
+    first = entry.time;
+    break;
+  }
+  let last: Date | undefined;
+  for await (const entry of c.logs({ tail: 1 })) last = entry.time;
+  if (!first || !last) throw new Error("logs: no entries");
+  return [first, last];
+}
+
+async function sdkBurst(bench: Bench, root: string, opts: LogsBenchOptions): Promise<Burst> {
+  const args = ["/bin/sh", "-c", burstScript(opts.mib, opts.lineBytes)];
+  const c = await bench.client.containers.create(bench.nextId("logs"), { rootfs: bench.rootfs, args });
+  try {
+    const task = await c.newTask({ log: { maxSize: 2 ** 40, maxFiles: 1 } });
+    const daemon = daemonPid(root) ?? 0;
+    const logger = await loggerPid(root, c.id);
+    const cpu0 = cpuSeconds(daemon) + cpuSeconds(logger);
+    const start = performance.now();
+    await task.start();
+    await task.wait();
+    const [first, last] = await firstAndLast(c); // reading syncs: every record is written
+    const wall = (performance.now() - start) / 1000;
+    const cpu = cpuSeconds(daemon) + cpuSeconds(logger) - cpu0 + cpuSeconds(shimPid(c.id) ?? 0);
+    await task.delete();
+    return { span: (last.getTime() - first.getTime()) / 1000, wall, cpu };
+  } finally {
+    await c.delete();
+  }
+}
+
+async function dockerBurst(docker: Docker, opts: LogsBenchOptions): Promise<Burst> {
+  const cpu0 = cpuSeconds(docker.pid);
+  const start = performance.now();
+  const id = await docker.run(
+    "run",
+    "-d",
+    "--network",
+    "none",
+    "busybox:latest",
+    "sh",
+    "-c",
+    burstScript(opts.mib, opts.lineBytes),
+  );
+  try {
+    await docker.run("wait", id);
+    const wall = (performance.now() - start) / 1000;
+    const cpu = cpuSeconds(docker.pid) - cpu0 + cpuSeconds(shimPid(id) ?? 0);
+    return { span: await dockerJsonSpan(docker, id), wall, cpu };
+  } finally {
+    await docker.run("rm", "-f", id);
+  }
+}
+
+function emitBursts(impl: string, opts: LogsBenchOptions, runs: Burst[]): void {
+  const span = median(runs.map((r) => r.span));
+  const wall = median(runs.map((r) => r.wall));
+  emit({
+    workload: "logs-throughput",
+    impl,
+    mib: opts.mib,
+    line_bytes: opts.lineBytes,
+    rounds: runs.length,
+    mib_per_s: round(opts.mib / span),
+    mib_per_s_each: runs.map((r) => round(opts.mib / r.span)),
+    end_to_end_mib_per_s: round(opts.mib / wall),
+    cpu_ms_per_mib: round((median(runs.map((r) => r.cpu)) * 1000) / opts.mib),
+  });
+}
+
+/** N idle containers logging with the SDK, then N with null IO; per-container figures. */
+async function sdkMemory(bench: Bench, root: string, n: number): Promise<void> {
+  const started: Container[] = [];
+  const run = async (log: boolean) => {
+    const c = await bench.client.containers.create(bench.nextId("idle"), {
+      rootfs: bench.rootfs,
+      args: ["/bin/sleep", "3600"],
+    });
+    started.push(c);
+    await (await c.newTask(log ? { log: true } : {})).start();
+  };
+  const cleanup = async () => {
+    for (const c of started.splice(0)) {
+      await (await c.task()).delete({ force: true });
+      await c.delete();
+    }
+  };
+  try {
+    await run(true);
+    const daemon = daemonPid(root) ?? 0;
+    const daemonOne = rss(daemon);
+    for (let i = 1; i < n; i++) await run(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const loggers = (await readdir(join(root, ".loggers"))).map(Number);
+    const loggerPss = median(loggers.map(pss));
+    const shimLog = median(started.map((c) => pss(shimPid(c.id) ?? 0)));
+    const daemonN = rss(daemon);
+    await cleanup();
+    for (let i = 0; i < n; i++) await run(false);
+    const shimNull = median(started.map((c) => pss(shimPid(c.id) ?? 0)));
+    const perContainer = loggerPss + (shimLog - shimNull) + daemonN / n;
+    emit({
+      workload: "logs-memory",
+      impl: "sdk",
+      containers: n,
+      loggers: loggers.length,
+      logger_pss_kib: round(loggerPss / KiB),
+      daemon_rss_mib: round(daemonN / MiB),
+      daemon_growth_kib_per_container: round((daemonN - daemonOne) / (n - 1) / KiB),
+      shim_pss_kib: round(shimLog / KiB),
+      shim_pss_null_io_kib: round(shimNull / KiB),
+      per_container_kib: round(perContainer / KiB),
+    });
+  } finally {
+    await cleanup();
+  }
+}
+
+export async function logsWorkload(bench: Bench, opts: LogsBenchOptions): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "bench-logs-"));
+  process.env.CONTAINERD_SDK_LOG_DIR = root;
+  // The daemon as users run it (built, plain node), not through tsx, when `npm run build` has run.
+  const built = fileURLToPath(new URL("../dist/logs/daemon-main.js", import.meta.url));
+  if (existsSync(built)) process.env.CONTAINERD_SDK_LOG_DAEMON = built;
+  else
+    note(
+      "logs: dist/ not built; the logging daemon runs through tsx (npm run build first for its real figures)",
+    );
+  let docker: Docker | undefined;
+  try {
+    docker = opts.docker ? await startDocker(bench) : undefined;
+    note(`logs: warm-up`);
+    await sdkBurst(bench, root, { ...opts, mib: Math.min(opts.mib, 8) });
+    if (docker) await dockerBurst(docker, { ...opts, mib: Math.min(opts.mib, 8) });
+    const sdk: Burst[] = [];
+    const dock: Burst[] = [];
+    for (let r = 1; r <= opts.rounds; r++) {
+      note(`logs-throughput: round ${r}/${opts.rounds}`);
+      sdk.push(await sdkBurst(bench, root, opts));
+      if (docker) dock.push(await dockerBurst(docker, opts));
+    }
+    emitBursts("sdk", opts, sdk);
+    if (docker) emitBursts("docker", opts, dock);
+    note(`logs-memory: ${opts.containers} containers`);
+    await sdkMemory(bench, root, opts.containers);
+    if (docker) await dockerMemory(docker, opts.containers);
+  } finally {
+    await docker?.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
