@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
-import { checkCallOptions, type OperationOptions, optionsObject, rawOptions } from "./base/call-options.js";
+import { checkOptions, type OperationOptions, optionsObject, rawOptions } from "./base/call-options.js";
 import { assertIdentifier } from "./base/identifiers.js";
-import { invalid } from "./base/validate.js";
+import { checkOptionKeys, OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
+import { checkString, invalid, isRecord } from "./base/validate.js";
 import { Containers } from "./container.js";
 import type { CreateContainerOptions } from "./containers/create-options.js";
 import { UnavailableError } from "./errors/index.js";
@@ -66,6 +67,21 @@ export interface VersionInfo {
 }
 
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
+const CONNECT_KEYS = optionKeys<ConnectOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "address",
+  "tls",
+  "namespace",
+  "fifoDir",
+]);
+const TLS_KEYS = optionKeys<TlsOptions>()(["ca", "cert", "key", "serverName"]);
+const WITH_LEASE_KEYS = optionKeys<WithLeaseOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "id",
+  "labels",
+  "expiresIn",
+  "sync",
+]);
 
 /** What every namespace view of one connection shares. */
 interface SharedState {
@@ -122,8 +138,15 @@ export class Client implements AsyncDisposable {
    * Connects and checks that containerd answers (one Version call), so a wrong address fails here
    * with UnavailableError (or PermissionDeniedError) naming the socket, within `timeout`.
    */
-  static async connect(options: ConnectOptions = {}): Promise<Client> {
-    options = checkCallOptions(options);
+  static async connect(options?: ConnectOptions): Promise<Client> {
+    options = checkOptions(options, CONNECT_KEYS);
+    if (options.address !== undefined) checkString("address", options.address);
+    if (options.tls !== undefined) {
+      if (!isRecord(options.tls))
+        throw invalid("tls", options.tls, "must be an object: { ca, cert, key, serverName }");
+      checkOptionKeys(options.tls, TLS_KEYS, "tls");
+      if (options.tls.serverName !== undefined) checkString("tls.serverName", options.tls.serverName);
+    }
     const namespace = options.namespace ?? process.env.CONTAINERD_NAMESPACE ?? "default";
     assertIdentifier(namespace, "namespace");
     const timeout = options.timeout ?? DEFAULT_CONNECT_TIMEOUT;
@@ -158,12 +181,14 @@ export class Client implements AsyncDisposable {
 
   /** The daemon's version and git revision. */
   async version(options?: OperationOptions): Promise<VersionInfo> {
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const { version, revision } = await this.raw.version.version({}, rawOptions(options));
     return { version, revision };
   }
 
   /** Whether the daemon's gRPC health service reports SERVING. */
   async serving(options?: OperationOptions): Promise<boolean> {
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const res = await this.raw.health.check({ service: "" }, rawOptions(options));
     return res.status === HealthCheckResponse_ServingStatus.SERVING;
   }
@@ -178,8 +203,8 @@ export class Client implements AsyncDisposable {
    * this connection) is safe from GC until `fn` has made what references them; then deletes the
    * lease. Nested calls share the outer lease.
    */
-  withLease<T>(fn: (lease: string) => Promise<T>, options?: WithLeaseOptions): Promise<T> {
-    return this.leases.withLease(fn, options);
+  async withLease<T>(fn: (lease: string) => Promise<T>, options?: WithLeaseOptions): Promise<T> {
+    return this.leases.withLease(fn, checkOptions(options, WITH_LEASE_KEYS));
   }
 
   /**
@@ -248,7 +273,7 @@ export class Client implements AsyncDisposable {
     await fifoPool.close();
   }
 
-  /** Same as `close()`, for `await using`. */
+  /** Closes the client, as `close()` does (idempotent): disposing the client never deletes anything. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

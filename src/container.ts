@@ -1,12 +1,15 @@
 import { EventEmitter } from "node:events";
-import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
-import { checkStringRecord, invalid, isRecord } from "./base/validate.js";
+import { checkOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
+import { withDeadline } from "./base/deadline.js";
+import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
+import { checkBoolean, checkStringRecord, invalid, isRecord } from "./base/validate.js";
 import { createContainer } from "./containers/create.js";
 import type { CreateContainerOptions, ListContainersOptions } from "./containers/create-options.js";
 import type { HandleContext } from "./containers/handle-context.js";
 import { listContainers, loadContainer } from "./containers/load.js";
 import { snapshotMounts } from "./containers/snapshot-mounts.js";
-import { FailedPreconditionError, InvalidArgumentError, isNotFound } from "./errors/index.js";
+import { quiet, removeTask, taskState } from "./containers/task-removal.js";
+import { FailedPreconditionError, InvalidArgumentError } from "./errors/index.js";
 import type { ContainerdEvent, ExitStatus } from "./events/event.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
@@ -16,6 +19,7 @@ import { removeLogs } from "./logs/remove.js";
 import { withTaskLog } from "./logs/task-log.js";
 import type { Spec } from "./oci/index.js";
 import type { AttachOptions } from "./processes/load.js";
+import { inOperation } from "./rpc/operation.js";
 import {
   type AnyValue,
   type ContainerInfo,
@@ -42,11 +46,35 @@ export interface UpdateContainerOptions extends OperationOptions {
   extensions?: Record<string, AnyValue>;
 }
 
-/** What `container.delete()` takes. */
+/** What `container.delete()` takes; `timeout` bounds the whole delete, a forced kill's wait included. */
 export interface DeleteContainerOptions extends OperationOptions {
   /** Also remove the container's snapshot, when it has one. Default true. */
   snapshot?: boolean;
+  /** Kill the container's task (SIGKILL to all its processes), wait for it and delete it first. */
+  force?: boolean;
 }
+
+const INFO_KEYS = optionKeys<InfoOptions>()([...OPERATION_OPTION_KEYS, "refresh"]);
+const UPDATE_KEYS = optionKeys<UpdateContainerOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "labels",
+  "spec",
+  "extensions",
+]);
+const NEW_TASK_KEYS = optionKeys<NewTaskOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "stdio",
+  "terminal",
+  "logPath",
+  "logBinary",
+  "runtimePath",
+  "runtimeOptions",
+  "rootfs",
+  "checkpoint",
+  "log",
+]);
+const DELETE_KEYS = optionKeys<DeleteContainerOptions>()([...OPERATION_OPTION_KEYS, "snapshot", "force"]);
+const LIST_KEYS = optionKeys<ListContainersOptions>()([...OPERATION_OPTION_KEYS, "filters"]);
 
 /** Events a container handle emits (from the client's event stream, while a listener is attached). */
 export interface ContainerEvents {
@@ -97,8 +125,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** The container's record: the one held, or with `refresh` the one containerd has now. */
   async info(options?: InfoOptions): Promise<ContainerInfo> {
-    options = checkCallOptions(options);
-    if (options.refresh) {
+    options = checkOptions(options, INFO_KEYS);
+    if (options.refresh !== undefined && checkBoolean("refresh", options.refresh)) {
       const res = await this.#ctx.services.containers.get(
         { id: this.id },
         rawOptions(options, this.namespace),
@@ -119,6 +147,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     options?: OperationOptions,
   ): Promise<Record<string, string>> {
     labels = checkStringRecord("labels", labels);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
     await this.#update({ labels }, paths, options);
     return { ...this.#info.labels };
@@ -126,7 +155,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   /** Updates labels, spec or extensions; only the fields given change. */
   async update(options: UpdateContainerOptions): Promise<ContainerInfo> {
-    options = checkCallOptions(options);
+    options = checkOptions(options, UPDATE_KEYS);
     const paths: string[] = [];
     const patch: Partial<ContainerRecord> = {};
     if (options.labels !== undefined) {
@@ -156,8 +185,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    * Creates the container's task (one RPC), on the rootfs mounts given here or at create.
    * Start it with `task.start()`.
    */
-  async newTask(options: NewTaskOptions = {}): Promise<Task> {
-    options = checkCallOptions(options);
+  async newTask(options?: NewTaskOptions): Promise<Task> {
+    options = checkOptions(options, NEW_TASK_KEYS);
     if (options.log !== undefined) {
       const { log: _, ...rest } = options;
       return withTaskLog(this.namespace, this.id, options, (logBinary) =>
@@ -182,49 +211,42 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 
   /**
-   * Deletes the container and its logs; FailedPreconditionError while it has a task. Quiet when
-   * the container is already gone.
+   * Deletes the container, its logs and (unless `snapshot: false`) its snapshot. While it has a
+   * task that is a FailedPreconditionError, unless `force`: then the task is killed and deleted
+   * first. Quiet when the container, task or snapshot is already gone.
    */
-  async delete(options: DeleteContainerOptions = {}): Promise<void> {
-    options = checkCallOptions(options);
+  async delete(options?: DeleteContainerOptions): Promise<void> {
+    options = checkOptions(options, DELETE_KEYS);
+    for (const field of ["force", "snapshot"] as const) {
+      if (options[field] !== undefined) checkBoolean(field, options[field]);
+    }
+    const checked = options;
+    await inOperation(() =>
+      withDeadline(`delete of container "${this.id}"`, checked, (signal) => this.#delete(checked, signal)),
+    );
+  }
+
+  /** Deletes the container with its task and snapshot, quietly when already gone: `delete({ force: true })`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.delete({ force: true });
+  }
+
+  async #delete(options: DeleteContainerOptions, signal: AbortSignal | undefined): Promise<void> {
     const { services, hub, namespace } = this.#ctx;
-    if (await this.#hasTask(options)) {
+    const call = { signal, namespace };
+    const task = await taskState(this.#ctx, this.id, call);
+    if (task !== "none" && !options.force) {
       throw new FailedPreconditionError(
-        `container "${this.id}" in namespace "${namespace}" has a task; delete the task first`,
+        `container "${this.id}" in namespace "${namespace}" has a task; delete the task first (or pass force: true)`,
       );
     }
-    try {
-      await services.containers.delete({ id: this.id }, rawOptions(options, namespace));
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    if (task !== "none") await removeTask(this.#ctx, this.id, task, call);
+    await services.containers.delete({ id: this.id }, call).catch(quiet);
     hub.forget(namespace, this.id);
     await removeLogs(namespace, this.id);
     const { snapshotter, snapshotKey } = this.#info;
     if (options.snapshot !== false && snapshotter && snapshotKey) {
-      await services.snapshots
-        .remove({ snapshotter, key: snapshotKey }, rawOptions(options, namespace))
-        .catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
-        });
-    }
-  }
-
-  /** Deletes the container, quietly; a task must be deleted first (dispose it before). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.delete();
-  }
-
-  async #hasTask(options: OperationOptions): Promise<boolean> {
-    const { services, hub, namespace } = this.#ctx;
-    const presence = hub.taskPresence(namespace, this.id);
-    if (presence !== "unknown") return presence === "present";
-    try {
-      await services.tasks.get({ containerId: this.id, execId: "" }, rawOptions(options, namespace));
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
+      await services.snapshots.remove({ snapshotter, key: snapshotKey }, call).catch(quiet);
     }
   }
 
@@ -287,19 +309,20 @@ export class Containers {
   }
 
   /** Creates a container (one RPC) and returns its handle, holding the record containerd stored. */
-  async create(id: string, options: CreateContainerOptions = {}): Promise<Container> {
+  async create(id: string, options?: CreateContainerOptions): Promise<Container> {
     const { info, mounts } = await createContainer(this.#ctx, id, options);
     return new Container(this.#ctx, info, mounts);
   }
 
   /** A handle for an existing container (one RPC); NotFoundError when there is none. */
   async load(id: string, options?: OperationOptions): Promise<Container> {
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     return new Container(this.#ctx, await loadContainer(this.#ctx, id, options));
   }
 
   /** Handles for the namespace's containers, optionally filtered; streamed when the daemon can. */
-  async list(options: ListContainersOptions = {}): Promise<Container[]> {
-    const infos = await listContainers(this.#ctx, options);
+  async list(options?: ListContainersOptions): Promise<Container[]> {
+    const infos = await listContainers(this.#ctx, checkOptions(options, LIST_KEYS));
     return infos.map((info) => new Container(this.#ctx, info));
   }
 }

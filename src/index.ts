@@ -20,11 +20,7 @@ export {
   DEFAULT_RUNTIME,
   type ListContainersOptions,
 } from "./containers/create-options.js";
-export {
-  DEFAULT_RUNTIME_LABEL,
-  DEFAULT_SNAPSHOTTER,
-  DEFAULT_SNAPSHOTTER_LABEL,
-} from "./containers/namespace-defaults.js";
+export { DEFAULT_RUNTIME_LABEL, DEFAULT_SNAPSHOTTER_LABEL } from "./containers/namespace-defaults.js";
 export * from "./errors/index.js";
 export type {
   ContainerdEvent,
@@ -58,7 +54,7 @@ export {
   type LogOption,
   type LogsOptions,
 } from "./logs/index.js";
-export type { NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
+export type { CreateNamespaceOptions, NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export {
   HOST_NAMESPACES,
   type HostNamespace,

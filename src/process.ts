@@ -1,8 +1,9 @@
 import { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { abortable } from "abort-controller-x";
-import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
+import { checkOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { withDeadline } from "./base/deadline.js";
+import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
 import { invalid } from "./base/validate.js";
 import { FailedPreconditionError, isNotFound, isUnknown } from "./errors/index.js";
 import type { ExitStatus } from "./events/event.js";
@@ -36,6 +37,9 @@ export interface KillOptions extends OperationOptions {
   /** Signal every process in the container (tasks only). */
   all?: boolean;
 }
+
+const KILL_KEYS = optionKeys<KillOptions>()([...OPERATION_OPTION_KEYS, "all"]);
+const DELETE_KEYS = optionKeys<DeleteProcessOptions>()([...OPERATION_OPTION_KEYS, "force"]);
 
 /**
  * What a task's init process and an exec'd process share: start, wait, kill, stdio, delete. The
@@ -103,7 +107,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    */
   start(options?: OperationOptions): Promise<number> {
     return inOperation(async () => {
-      options = checkCallOptions(options);
+      options = checkOptions(options, OPERATION_OPTION_KEYS);
       const record = this.#record;
       try {
         const pid = await this.#lifecycle.start(this.#ref, options);
@@ -130,7 +134,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    */
   wait(options?: OperationOptions): Promise<ExitStatus> {
     try {
-      options = checkCallOptions(options);
+      options = checkOptions(options, OPERATION_OPTION_KEYS);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -144,7 +148,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
   /** Sends a signal (default SIGTERM); NotFoundError once the process is gone. */
   async kill(signal: Signal = "SIGTERM", options?: KillOptions): Promise<void> {
     const number = signalNumber(signal);
-    options = checkCallOptions(options);
+    options = checkOptions(options, KILL_KEYS);
     const { ctx, containerId, execId } = this.#ref;
     await inOperation(() =>
       ctx.services.tasks.kill(
@@ -159,6 +163,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    * the process only through this call (CloseIO), not by ending `stdin`.
    */
   async closeStdin(options?: OperationOptions): Promise<void> {
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     this.#io?.closeStdinLocal();
     const { ctx, containerId, execId } = this.#ref;
     await ctx.services.tasks.closeIO(
@@ -185,6 +190,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
         throw invalid(field, value, "must be an integer from 1 to 65535");
       }
     }
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const { ctx, containerId, execId } = this.#ref;
     await ctx.services.tasks.resizePty(
       { containerId, execId, width: cols, height: rows },
@@ -194,6 +200,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
 
   /** The process's state as containerd sees it now (one RPC). */
   async status(options?: OperationOptions): Promise<ProcessStatus> {
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const { ctx, containerId, execId } = this.#ref;
     const res = await ctx.services.tasks.get({ containerId, execId }, rawOptions(options, ctx.namespace));
     const p = res.process;
@@ -211,7 +218,7 @@ export abstract class ProcessHandle extends EventEmitter<ProcessEvents> implemen
    */
   delete(options?: DeleteProcessOptions): Promise<ExitStatus> {
     try {
-      options = checkCallOptions(options);
+      options = checkOptions(options, DELETE_KEYS);
     } catch (err) {
       return Promise.reject(err);
     }

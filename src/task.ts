@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { checkCallOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
+import { checkOptions, type OperationOptions, rawOptions } from "./base/call-options.js";
 import { assertIdentifier } from "./base/identifiers.js";
+import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
 import { checkStringRecord } from "./base/validate.js";
 import type { HandleContext } from "./containers/handle-context.js";
 import { InvalidArgumentError } from "./errors/index.js";
@@ -18,6 +19,7 @@ import {
   type ResourceOptions,
   toLinuxResources,
 } from "./oci/index.js";
+import { PROCESS_OPTION_KEYS } from "./oci/process.js";
 import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
 import { Process, ProcessHandle } from "./process.js";
 import type { ProcessInit } from "./processes/init.js";
@@ -59,6 +61,26 @@ export interface UpdateTaskOptions extends OperationOptions {
   /** Annotations passed to the runtime with the update. */
   annotations?: Record<string, string>;
 }
+
+const STDIO_KEYS = ["stdio", "terminal", "logPath", "logBinary"] as const;
+const UPDATE_KEYS = optionKeys<UpdateTaskOptions>()([...OPERATION_OPTION_KEYS, "resources", "annotations"]);
+const CHECKPOINT_KEYS = optionKeys<CheckpointOptions>()([...OPERATION_OPTION_KEYS, "name", "exit"]);
+const EXEC_KEYS = optionKeys<ExecOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  ...PROCESS_OPTION_KEYS,
+  ...STDIO_KEYS,
+]);
+const ATTACH_KEYS = optionKeys<AttachOptions>()([...OPERATION_OPTION_KEYS, "attach", "stdio"]);
+const RUN_KEYS = optionKeys<RunOptions>()([
+  ...OPERATION_OPTION_KEYS,
+  "env",
+  "cwd",
+  "user",
+  "rlimits",
+  "noNewPrivileges",
+  "input",
+  "encoding",
+]);
 
 /** One process in a task's cgroup. */
 export interface PidInfo {
@@ -146,19 +168,25 @@ export class Task extends ProcessHandle {
 
   /** Pauses every process in the task (freezer cgroup). */
   async pause(options?: OperationOptions): Promise<void> {
-    await this.#ctx.services.tasks.pause({ containerId: this.id }, rawOptions(options, this.namespace));
+    await this.#ctx.services.tasks.pause(
+      { containerId: this.id },
+      rawOptions(checkOptions(options, OPERATION_OPTION_KEYS), this.namespace),
+    );
   }
 
   /** Resumes a paused task. */
   async resume(options?: OperationOptions): Promise<void> {
-    await this.#ctx.services.tasks.resume({ containerId: this.id }, rawOptions(options, this.namespace));
+    await this.#ctx.services.tasks.resume(
+      { containerId: this.id },
+      rawOptions(checkOptions(options, OPERATION_OPTION_KEYS), this.namespace),
+    );
   }
 
   /** The processes in the task's cgroup. */
   async pids(options?: OperationOptions): Promise<PidInfo[]> {
     const res = await this.#ctx.services.tasks.listPids(
       { containerId: this.id },
-      rawOptions(options, this.namespace),
+      rawOptions(checkOptions(options, OPERATION_OPTION_KEYS), this.namespace),
     );
     return res.processes.map(({ pid }) => ({ pid }));
   }
@@ -167,7 +195,7 @@ export class Task extends ProcessHandle {
   async metrics(options?: OperationOptions): Promise<TaskMetrics> {
     const res = await this.#ctx.services.tasks.metrics(
       { filters: [`id==${JSON.stringify(this.id)}`] },
-      rawOptions(options, this.namespace),
+      rawOptions(checkOptions(options, OPERATION_OPTION_KEYS), this.namespace),
     );
     const metric = res.metrics.find((m) => m.id === this.id);
     const decoded = metric && toTaskMetrics(metric);
@@ -178,7 +206,7 @@ export class Task extends ProcessHandle {
 
   /** Changes the task's cgroup limits while it runs. */
   async update(options: UpdateTaskOptions): Promise<void> {
-    options = checkCallOptions(options);
+    options = checkOptions(options, UPDATE_KEYS);
     const annotations = checkStringRecord("annotations", options.annotations ?? {});
     const resources = options.resources
       ? encodeAny(LINUX_RESOURCES_TYPE_URL, toLinuxResources(options.resources))
@@ -194,7 +222,7 @@ export class Task extends ProcessHandle {
    * restores it); with `exit`, the task stops afterwards. Needs CRIU on the daemon's host.
    */
   async checkpoint(options?: CheckpointOptions): Promise<Image> {
-    return checkpointTask(this.#ctx, this.id, checkCallOptions(options));
+    return checkpointTask(this.#ctx, this.id, checkOptions(options, CHECKPOINT_KEYS));
   }
 
   /**
@@ -203,7 +231,7 @@ export class Task extends ProcessHandle {
    */
   async exec(execId: string, options: ExecOptions): Promise<Process> {
     assertIdentifier(execId, "execId");
-    options = checkCallOptions(options);
+    options = checkOptions(options, EXEC_KEYS);
     const user = await resolveUserOption(options.user, this.#rootfsPath);
     const spec = applyProcessOptions(this.#processSpec, {
       ...options,
@@ -236,6 +264,7 @@ export class Task extends ProcessHandle {
    */
   async loadProcess(execId: string, options?: AttachOptions): Promise<Process> {
     assertIdentifier(execId, "execId");
+    options = checkOptions(options, ATTACH_KEYS);
     return new Process(await loadProcessInit(this.#ctx, this.id, execId, options));
   }
 
@@ -248,7 +277,7 @@ export class Task extends ProcessHandle {
   run(args: string[], options?: RunOptions & { encoding?: BufferEncoding }): Promise<RunResult<string>>;
   run(args: string[], options?: RunOptions): Promise<RunResult<string | Buffer>>;
   async run(args: string[], options?: RunOptions): Promise<RunResult<string | Buffer>> {
-    const { input, encoding, ...exec } = checkCallOptions(options);
+    const { input, encoding, ...exec } = checkOptions(options, RUN_KEYS);
     const stdio = runStdio({ input, encoding });
     const execId = `run-${randomBytes(6).toString("hex")}`;
     const process = await this.exec(execId, { ...exec, args, stdio });

@@ -1,10 +1,15 @@
 import { InvalidArgumentError } from "../errors/index.js";
+import { describeValue } from "./describe.js";
+import { checkOptionKeys } from "./option-keys.js";
 
 /** The last argument of every method: cancel with `signal`, or give up after `timeout` ms. */
 export interface OperationOptions {
-  /** Aborting rejects the call with an AbortError (abort-controller-x's `isAbortError`). */
+  /** Aborting rejects the call with an AbortError (test it with `isAbortError`). */
   signal?: AbortSignal;
-  /** Milliseconds before a unary call fails with DeadlineExceededError. Never applied to streams or waits. */
+  /**
+   * Milliseconds before the call fails with DeadlineExceededError. Bounds each unary RPC; waits and
+   * streams only where a method says so (README, "Timeouts").
+   */
   timeout?: number;
 }
 
@@ -19,7 +24,7 @@ export function optionsObject<T extends object>(
 ): Partial<T> {
   if (options === undefined || options === null) return {};
   if (typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${field}: expected an options object, got ${describe(options)}`, {
+    throw new InvalidArgumentError(`${field}: expected an options object, got ${describeValue(options)}`, {
       field,
     });
   }
@@ -31,17 +36,30 @@ export function checkCallOptions<T extends OperationOptions>(options: T | null |
   const checked = optionsObject(options) as T;
   const { signal, timeout } = checked;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError(`signal: expected an AbortSignal, got ${describe(signal)}`, {
+    throw new InvalidArgumentError(`signal: expected an AbortSignal, got ${describeValue(signal)}`, {
       field: "signal",
     });
   }
   if (timeout !== undefined && !(typeof timeout === "number" && Number.isFinite(timeout) && timeout >= 0)) {
     throw new InvalidArgumentError(
-      `timeout: ${describe(timeout)} must be a finite number of milliseconds >= 0`,
+      `timeout: ${describeValue(timeout)} must be a finite number of milliseconds >= 0`,
       { field: "timeout" },
     );
   }
   return checked;
+}
+
+/**
+ * @internal What a public method does first with its last argument: an object (`{}` when absent),
+ * no option outside `known` (see `optionKeys`), and `signal` and `timeout` checked.
+ */
+export function checkOptions<T extends OperationOptions>(
+  options: T | null | undefined,
+  known: readonly string[],
+): T {
+  const checked = optionsObject(options) as T;
+  checkOptionKeys(checked, known);
+  return checkCallOptions(checked);
 }
 
 /** @internal What the raw stubs take (a subset of `RawCallOptions`, kept here so base imports no rpc). */
@@ -61,10 +79,4 @@ export function rawOptions(options: OperationOptions | undefined, namespace?: st
 export function streamOptions(options: OperationOptions | undefined, namespace?: string): StubCallOptions {
   const { signal } = checkCallOptions(options);
   return { signal, namespace };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value;
 }

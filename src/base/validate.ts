@@ -6,22 +6,14 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors/index.js";
+import { describeKey, describeValue } from "./describe.js";
 
-/** Formats a value for an error message without dumping huge objects. */
-function show(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // BigInt and cycles defeat JSON; a null-prototype object defeats String().
-    text = typeof value === "object" && value !== null ? "an object" : String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** Builds the error for `field` holding `value`: `cwd: "rel" must be an absolute path`. */
+/**
+ * Builds the error for `field` holding `value`: `cwd: "rel" must be an absolute path`. The value is
+ * described without running any of the caller's code ({@link describeValue}).
+ */
 export function invalid(field: string, value: unknown, problem: string): InvalidArgumentError {
-  return new InvalidArgumentError(`${field}: ${show(value)} ${problem}`, { field });
+  return new InvalidArgumentError(`${field}: ${describeValue(value)} ${problem}`, { field });
 }
 
 /** True for plain objects (not arrays, not null). */
@@ -58,7 +50,7 @@ export function checkStringArray(field: string, value: unknown): string[] {
 /** Asserts an object whose values are all strings and returns a copy. */
 export function checkStringRecord(field: string, value: unknown): Record<string, string> {
   if (!isRecord(value)) throw invalid(field, value, "must be an object of strings");
-  for (const [key, item] of Object.entries(value)) checkString(`${field}.${key}`, item);
+  for (const [key, item] of Object.entries(value)) checkString(`${field}.${describeKey(key)}`, item);
   return { ...(value as Record<string, string>) };
 }
 
@@ -77,21 +69,4 @@ export function checkInteger(
     throw invalid(field, value, `must be ${range}`);
   }
   return value;
-}
-
-/** Rejects keys outside `known`, catching typos from untyped callers. */
-export function checkKnownKeys(
-  field: string,
-  value: Record<string, unknown>,
-  known: readonly string[],
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw invalid(
-        `${field}.${key}`,
-        value[key],
-        `is not a known option (expected one of ${known.join(", ")})`,
-      );
-    }
-  }
 }

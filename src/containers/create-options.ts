@@ -6,7 +6,10 @@ import type { RootfsMount } from "../runtime/rootfs-mounts.js";
 /** The runtime containerd uses unless told otherwise. */
 export const DEFAULT_RUNTIME = "io.containerd.runc.v2";
 
-/** What `containers.create` takes: spec options (args, env, …) plus where the rootfs comes from. */
+/**
+ * What `containers.create` takes: spec options (args, env, …) plus where the rootfs comes from. With
+ * `spec`, the options (and an image's config) apply on top of that spec instead of the default one.
+ */
 export interface CreateContainerOptions extends SpecOptions, OperationOptions {
   /**
    * Absolute path of a root filesystem on the daemon's host, or the mounts that make one up
@@ -19,7 +22,16 @@ export interface CreateContainerOptions extends SpecOptions, OperationOptions {
    * config. Unpacked first if needed.
    */
   image?: string;
-  /** Snapshotter for an image's rootfs snapshot. Default `overlayfs`. */
+  /**
+   * The command's first words, as `docker run --entrypoint`: the process runs `[...entrypoint,
+   * ...args]`. With `image`, it replaces the image's Entrypoint and drops the image's Cmd (so `args`
+   * is the whole rest); `[]` clears the image's Entrypoint.
+   */
+  entrypoint?: string[];
+  /**
+   * Snapshotter for an image's rootfs snapshot. Default: the namespace's
+   * `containerd.io/defaults/snapshotter` label, else `overlayfs`.
+   */
   snapshotter?: string;
   /** Labels stored with the container. */
   labels?: Record<string, string>;

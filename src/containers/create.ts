@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { optionsObject, rawOptions } from "../base/call-options.js";
+import { rawOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
 import type { Mount } from "../gen/github.com/containerd/containerd/api/types/mount.js";
 import { Leases } from "../images/leases.js";
@@ -12,6 +12,7 @@ import { Snapshotter } from "../images/snapshots.js";
 import { resolveUserOption } from "../oci/user-option.js";
 import { type ContainerInfo, toContainerInfo } from "../runtime/container-info.js";
 import { toMounts } from "../runtime/rootfs-mounts.js";
+import { checkCreateOptions } from "./check-create.js";
 import { type CreateContainerOptions, DEFAULT_RUNTIME } from "./create-options.js";
 import type { HandleContext } from "./handle-context.js";
 import { prepareImageRootfs } from "./image-rootfs.js";
@@ -25,14 +26,17 @@ export interface CreatedContainer {
   mounts: Mount[] | undefined;
 }
 
-/** @internal Creates container `id`; with `image`, its snapshot goes again if the record fails. */
+/**
+ * @internal Creates container `id` (the public entry: its options are checked here); with `image`,
+ * its snapshot goes again if the record fails.
+ */
 export async function createContainer(
   ctx: HandleContext,
   id: string,
-  options: CreateContainerOptions,
+  options: CreateContainerOptions | undefined,
 ): Promise<CreatedContainer> {
-  options = optionsObject(options);
   assertIdentifier(id, "id");
+  options = checkCreateOptions(options);
   if (options.image === undefined) return createRecord(ctx, id, options);
   // The namespace's `containerd.io/defaults/snapshotter` label applies when the caller names none.
   const snapshotter = await resolveSnapshotter(ctx, options.snapshotter, options);
@@ -56,8 +60,7 @@ async function createRecord(
   id: string,
   options: CreateContainerOptions & ImageRecordFields,
 ): Promise<CreatedContainer> {
-  const rootfsPath =
-    options.spec === undefined && typeof options.rootfs === "string" ? options.rootfs : undefined;
+  const rootfsPath = typeof options.rootfs === "string" ? options.rootfs : undefined;
   const user = await resolveUserOption(options.user, rootfsPath);
   const record = containerRecord(ctx.namespace, id, options, user);
   if (options.runtime?.name === undefined && record.runtime) {

@@ -9,6 +9,7 @@ import { parseReference } from "../images/reference.js";
 import { DEFAULT_SNAPSHOTTER, Snapshotter } from "../images/snapshots.js";
 import { mergeEnv, normalizeEnv } from "../oci/index.js";
 import type { RootfsMount } from "../runtime/rootfs-mounts.js";
+import { commandArgs } from "./command.js";
 import type { CreateContainerOptions } from "./create-options.js";
 
 /** @internal What `containers.create` needs from an image. */
@@ -70,44 +71,40 @@ export async function prepareImageRootfs(
   if (options.rootfs !== undefined) {
     throw new InvalidArgumentError("rootfs: cannot be given together with image", { field: "rootfs" });
   }
-  const image = await findImage(ctx, options.image, options);
+  // Only the call options: the container's labels are not the snapshot's, nor its args the image's.
+  const call = { signal: options.signal, timeout: options.timeout };
+  const image = await findImage(ctx, options.image, call);
   const snapshotterName = options.snapshotter ?? DEFAULT_SNAPSHOTTER;
-  const { config } = await image.manifest(options);
+  const { config } = await image.manifest(call);
   const runtime = config.config ?? {};
   const parent = chainIds(config.rootfs?.diff_ids ?? []).at(-1) ?? "";
   const snapshots = new Snapshotter(ctx, snapshotterName);
-  // Only the call options: the container's labels are not the snapshot's.
-  const call = { signal: options.signal, timeout: options.timeout };
   let mounts: RootfsMount[];
   try {
     mounts = await snapshots.prepare(id, parent, call);
   } catch (err) {
     if (!isNotFound(err) || parent === "") throw err;
-    await image.unpack({ ...options, snapshotter: snapshotterName });
+    await image.unpack({ ...call, snapshotter: snapshotterName });
     mounts = await snapshots.prepare(id, parent, call);
   }
   try {
-    const filled: CreateContainerOptions = { ...options, image: undefined, rootfs: mounts };
-    if (options.spec === undefined) {
-      const entrypoint = runtime.Entrypoint ?? [];
-      const args = [...entrypoint, ...(options.args ?? runtime.Cmd ?? [])];
-      if (args.length === 0) {
-        throw new InvalidArgumentError(`args: image "${image.name}" has no entrypoint or cmd; pass args`, {
-          field: "args",
-        });
-      }
-      filled.args = args;
-      const imageEnv = runtime.Env ?? [];
-      if (imageEnv.length > 0) {
-        filled.env = mergeEnv(imageEnv, options.env === undefined ? [] : normalizeEnv(options.env, "env"));
-      }
-      filled.cwd = options.cwd ?? (runtime.WorkingDir || "/");
-      if (options.user === undefined && runtime.User) {
-        if (/^\d+(:\d+)?$/.test(runtime.User)) filled.user = runtime.User;
-        else {
-          const { uid, gid } = await resolveImageUser(mounts, runtime.User);
-          filled.user = `${uid}:${gid}`;
-        }
+    const filled: CreateContainerOptions = {
+      ...options,
+      image: undefined,
+      rootfs: mounts,
+      entrypoint: undefined,
+      args: commandArgs(options, { name: image.name, config: runtime }),
+      cwd: options.cwd ?? (runtime.WorkingDir || "/"),
+    };
+    const imageEnv = runtime.Env ?? [];
+    if (imageEnv.length > 0) {
+      filled.env = mergeEnv(imageEnv, options.env === undefined ? [] : normalizeEnv(options.env, "env"));
+    }
+    if (options.user === undefined && runtime.User) {
+      if (/^\d+(:\d+)?$/.test(runtime.User)) filled.user = runtime.User;
+      else {
+        const { uid, gid } = await resolveImageUser(mounts, runtime.User);
+        filled.user = `${uid}:${gid}`;
       }
     }
     return { options: filled, image: image.name, snapshotter: snapshotterName, snapshotKey: id, mounts };

@@ -9,6 +9,7 @@
 import { abortable } from "abort-controller-x";
 import { type OperationOptions, rawOptions } from "../base/call-options.js";
 import { isNotFound } from "../errors/index.js";
+import { DEFAULT_SNAPSHOTTER } from "../images/snapshots.js";
 import type { RawServices } from "../rpc/services.js";
 import type { HandleContext } from "./handle-context.js";
 
@@ -16,8 +17,6 @@ import type { HandleContext } from "./handle-context.js";
 export const DEFAULT_RUNTIME_LABEL = "containerd.io/defaults/runtime";
 /** The namespace label naming the snapshotter for containers that name none. */
 export const DEFAULT_SNAPSHOTTER_LABEL = "containerd.io/defaults/snapshotter";
-/** containerd's snapshotter on Linux when neither the caller nor the namespace names one. */
-export const DEFAULT_SNAPSHOTTER = "overlayfs";
 
 /** What a namespace's labels say; a field is absent when the label is not set. */
 export interface NamespaceDefaults {

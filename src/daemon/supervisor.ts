@@ -1,6 +1,10 @@
 import { EventEmitter } from "node:events";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { optionsObject } from "../base/call-options.js";
+import { checkKillSignal } from "../base/kill-signal.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
+import { checkString, invalid, isRecord } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import { type Child, type DaemonExit, describeExit, spawnChild, stopChild } from "./child.js";
 import { waitHealthy } from "./health.js";
@@ -47,11 +51,32 @@ export interface SuperviseOptions {
 
 /** How {@link ContainerdSupervisor.stop} ends the daemon. */
 export interface SupervisorStopOptions {
-  /** The first signal; SIGKILL follows after `grace`. Default SIGTERM. */
-  signal?: NodeJS.Signals;
+  /** The first signal sent to the daemon (as child_process's `killSignal`); SIGKILL follows after `grace`. Default SIGTERM. */
+  killSignal?: NodeJS.Signals;
   /** Milliseconds; default the supervisor's `stopGrace`. */
   grace?: number;
 }
+
+const SUPERVISE_KEYS = optionKeys<SuperviseOptions>()([
+  "binary",
+  "config",
+  "configPath",
+  "root",
+  "state",
+  "address",
+  "env",
+  "logPath",
+  "startTimeout",
+  "restart",
+  "stopGrace",
+]);
+const RESTART_POLICY_KEYS = optionKeys<RestartPolicy>()([
+  "initialDelay",
+  "maxDelay",
+  "maxRestarts",
+  "resetAfter",
+]);
+const STOP_KEYS = optionKeys<SupervisorStopOptions>()(["killSignal", "grace"]);
 
 /** Payload of `start`: a containerd process was spawned. */
 export interface SupervisorStartEvent {
@@ -80,10 +105,35 @@ const DEFAULTS = {
   resetAfter: 10_000,
 };
 
-function positive(value: number | undefined, field: string): void {
-  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-    throw new InvalidArgumentError(`${field} must be a number ≥ 0`, { field });
+function positive(value: unknown, field: string): void {
+  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    throw invalid(field, value, "must be a number >= 0");
   }
+}
+
+/** Every option checked before anything runs: names, types of the numbers, the address. */
+function checkSuperviseOptions(options: SuperviseOptions): SuperviseOptions {
+  const checked = optionsObject(options);
+  checkOptionKeys(checked, SUPERVISE_KEYS);
+  if (typeof checked.address !== "string" || checked.address === "") {
+    throw new InvalidArgumentError("address: the daemon's socket path is required", { field: "address" });
+  }
+  for (const field of ["binary", "configPath", "root", "state", "logPath"] as const) {
+    if (checked[field] !== undefined) checkString(field, checked[field]);
+  }
+  if (checked.config !== undefined && typeof checked.config !== "string" && !isRecord(checked.config)) {
+    throw invalid("config", checked.config, "must be TOML text or an object");
+  }
+  if (checked.env !== undefined && !isRecord(checked.env))
+    throw invalid("env", checked.env, "must be an object");
+  for (const field of ["startTimeout", "stopGrace"] as const) positive(checked[field], field);
+  const { restart } = checked;
+  if (restart !== undefined && restart !== false) {
+    if (!isRecord(restart)) throw invalid("restart", restart, "must be a restart policy object or false");
+    checkOptionKeys(restart, RESTART_POLICY_KEYS, "restart");
+    for (const field of RESTART_POLICY_KEYS) positive(restart[field], `restart.${field}`);
+  }
+  return checked as SuperviseOptions;
 }
 
 /**
@@ -111,15 +161,7 @@ export class ContainerdSupervisor extends EventEmitter {
   /** @internal Use {@link superviseContainerd}. */
   constructor(options: SuperviseOptions) {
     super();
-    if (typeof options.address !== "string" || options.address === "") {
-      throw new InvalidArgumentError("address: the daemon's socket path is required", { field: "address" });
-    }
-    for (const field of ["startTimeout", "stopGrace"] as const) positive(options[field], field);
-    if (options.restart) {
-      for (const field of ["initialDelay", "maxDelay", "maxRestarts", "resetAfter"] as const) {
-        positive(options.restart[field], `restart.${field}`);
-      }
-    }
+    options = checkSuperviseOptions(options);
     this.address = options.address;
     this.#options = options;
     this.#policy = options.restart === false ? undefined : { ...DEFAULTS, ...options.restart };
@@ -188,17 +230,21 @@ export class ContainerdSupervisor extends EventEmitter {
   }
 
   /**
-   * Stops the daemon and any restart: `signal` (SIGTERM), then SIGKILL after the grace period. The
+   * Stops the daemon and any restart: `killSignal` (SIGTERM), then SIGKILL after the grace period. The
    * grace and backoff timers are cleared; resolves when the process is gone. Idempotent.
    */
-  async stop(options: SupervisorStopOptions = {}): Promise<void> {
+  async stop(options?: SupervisorStopOptions): Promise<void> {
+    const checked = optionsObject(options);
+    const killSignal = checkKillSignal(checked, "stop()", "SIGTERM");
+    checkOptionKeys(checked, STOP_KEYS);
+    positive(checked.grace, "grace");
     this.#stopping = true;
     clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
     this.#health?.abort(new Error("containerd-sdk/daemon: stopped"));
     const child = this.#child;
     if (!child) return;
-    await stopChild(child, options.signal ?? "SIGTERM", options.grace ?? this.#options.stopGrace ?? 10_000);
+    await stopChild(child, killSignal, checked.grace ?? this.#options.stopGrace ?? 10_000);
   }
 
   /** Same as `stop()`, for `await using`. */

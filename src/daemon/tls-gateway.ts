@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { createServer, type TLSSocket } from "node:tls";
+import { optionsObject } from "../base/call-options.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
+import { checkInteger, checkString } from "../base/validate.js";
 import { debug } from "./log.js";
 
 /** How {@link serveOverTls} exposes a containerd socket. */
@@ -28,8 +31,11 @@ export interface TlsGateway extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-async function pem(value: string | Buffer): Promise<Buffer> {
+const GATEWAY_KEYS = optionKeys<TlsGatewayOptions>()(["socket", "host", "port", "ca", "cert", "key"]);
+
+async function pem(value: string | Buffer, field: string): Promise<Buffer> {
   if (Buffer.isBuffer(value)) return value;
+  checkString(field, value);
   return value.includes("-----BEGIN") ? Buffer.from(value) : readFile(value);
 }
 
@@ -46,7 +52,16 @@ async function pem(value: string | Buffer): Promise<Buffer> {
  * ```
  */
 export async function serveOverTls(options: TlsGatewayOptions): Promise<TlsGateway> {
-  const [ca, cert, key] = await Promise.all([pem(options.ca), pem(options.cert), pem(options.key)]);
+  options = optionsObject(options) as TlsGatewayOptions;
+  checkOptionKeys(options, GATEWAY_KEYS);
+  checkString("socket", options.socket);
+  if (options.host !== undefined) checkString("host", options.host);
+  if (options.port !== undefined) checkInteger("port", options.port, 0, 65535);
+  const [ca, cert, key] = await Promise.all([
+    pem(options.ca, "ca"),
+    pem(options.cert, "cert"),
+    pem(options.key, "key"),
+  ]);
   const open = new Set<Socket>();
   const server = createServer(
     {

@@ -30,7 +30,8 @@ export { fromGrpcError, type GrpcErrorContext } from "./from-grpc.js";
 export { fromHttpStatus } from "./from-http.js";
 export {
   findContainerdError,
-  isAborted,
+  isAbortError,
+  isAbortedByServer,
   isAlreadyExists,
   isCanceled,
   isConflict,

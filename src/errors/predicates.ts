@@ -75,16 +75,39 @@ export const isUnavailable = classIs(UnavailableError);
 export const isNotImplemented = classIs(NotImplementedError);
 /**
  * True when the outermost classified error in `err`'s cause chain is a {@link CanceledError}, i.e. the
- * server cancelled. A caller's own abort is an `AbortError`: test it with `isAbortError`.
+ * server cancelled. A caller's own abort is an `AbortError`: test it with {@link isAbortError}.
  */
 export const isCanceled = classIs(CanceledError);
 /** True when the outermost classified error in `err`'s cause chain is a {@link DeadlineExceededError}. */
 export const isDeadlineExceeded = classIs(DeadlineExceededError);
-/** True when the outermost classified error in `err`'s cause chain is an {@link AbortedError}. */
-export const isAborted = classIs(AbortedError);
+/**
+ * True when the outermost classified error in `err`'s cause chain is an {@link AbortedError}: containerd
+ * (gRPC `ABORTED`) gave up on the operation because of a concurrent change. Not the caller's own
+ * abort: that is {@link isAbortError}.
+ */
+export const isAbortedByServer = classIs(AbortedError);
 /** True when the outermost classified error in `err`'s cause chain is an {@link InternalError}. */
 export const isInternal = classIs(InternalError);
 /** True when the outermost classified error in `err`'s cause chain is a {@link DataLossError}. */
 export const isDataLoss = classIs(DataLossError);
 /** True when the outermost classified error in `err`'s cause chain is an {@link UnknownError}. */
 export const isUnknown = classIs(UnknownError);
+
+/**
+ * True when `err` is how a call ends once the caller's own `signal` aborts: an `AbortError` (the
+ * platform's DOMException, or abort-controller-x's, which nice-grpc throws) or the `TimeoutError` of
+ * `AbortSignal.timeout()`, itself or in the `cause` chain above any containerd error. Never true for a
+ * {@link ContainerdError}: containerd's own ABORTED is {@link isAbortedByServer}.
+ */
+export function isAbortError(err: unknown): boolean {
+  const seen = new Set<object>();
+  let current = err;
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    if (current instanceof ContainerdError) return false;
+    const { name } = current as { name?: unknown };
+    if (name === "AbortError" || (name === "TimeoutError" && current instanceof DOMException)) return true;
+    seen.add(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Digest } from "./descriptor.js";
 
 /**
  * Chain IDs of a layer stack from its diff IDs (image-spec identity): the first is the first diff
@@ -8,11 +8,7 @@ export function chainIds(diffIds: readonly string[]): string[] {
   const out: string[] = [];
   for (const diffId of diffIds) {
     const prev = out.at(-1);
-    out.push(
-      prev === undefined
-        ? diffId
-        : `sha256:${createHash("sha256").update(`${prev} ${diffId}`).digest("hex")}`,
-    );
+    out.push(prev === undefined ? diffId : sha256Digest(`${prev} ${diffId}`));
   }
   return out;
 }

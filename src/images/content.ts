@@ -4,12 +4,10 @@ import Long from "long";
 import { checkCallOptions, type OperationOptions, rawOptions, streamOptions } from "../base/call-options.js";
 import { invalid } from "../base/validate.js";
 import type { Info as WireInfo } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
+import { BlobWriter } from "./blob-writer.js";
 import { ContentWriter } from "./content-writer.js";
 import type { ImagesContext } from "./context.js";
 import { isDigest, toNumber } from "./descriptor.js";
-
-/** Go's buffer size for content reads and writes: 1 MiB. */
-const CHUNK = 1 << 20;
 
 /** A blob in the content store. */
 export interface ContentInfo {
@@ -101,14 +99,14 @@ export class Content {
     digest: string,
     labels: Record<string, string>,
     options?: OperationOptions,
-  ): Promise<ContentInfo> {
+  ): Promise<Record<string, string>> {
     assertDigest(digest, "digest");
     const keys = Object.keys(labels);
     const res = await this.#ctx.services.content.update(
       { info: { digest, labels }, updateMask: keys.map((k) => `labels.${k}`) },
       rawOptions(options, this.#ctx.namespace),
     );
-    return toInfo(res.info);
+    return toInfo(res.info).labels;
   }
 
   /** A blob's bytes as a stream (1 MiB chunks), from `offset` for `size` bytes. */
@@ -152,6 +150,8 @@ export class Content {
     data: ContentSource,
     options: WriteContentOptions = {},
   ): Promise<{ digest: string; size: number }> {
+    options = checkCallOptions(options);
+    assertSource(data);
     if (options.expected !== undefined) assertDigest(options.expected, "expected");
     if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) {
       throw invalid("size", options.size, "must be a non-negative integer");
@@ -165,21 +165,15 @@ export class Content {
       streamOptions(options, this.#ctx.namespace),
     );
     if (writer.exists && options.expected) {
-      return { digest: options.expected, size: options.size ?? (await this.info(options.expected)).size };
+      const size = options.size ?? (await this.info(options.expected, { signal: options.signal })).size;
+      return { digest: options.expected, size };
     }
     try {
       const hash = createHash("sha256");
-      let position = 0;
-      const skip = writer.offset;
-      for await (const piece of chunks(data)) {
-        hash.update(piece);
-        const start = Math.max(0, skip - position);
-        position += piece.length;
-        if (start < piece.length) await writer.write(start === 0 ? piece : piece.subarray(start));
-      }
+      const size = await new BlobWriter(writer, { onChunk: (c) => hash.update(c) }).copy(sources(data));
       const digest = `sha256:${hash.digest("hex")}`;
-      await writer.commit(position, options.expected ?? digest, options.labels);
-      return { digest: options.expected ?? digest, size: position };
+      await writer.commit(size, options.expected ?? digest, options.labels);
+      return { digest: options.expected ?? digest, size };
     } finally {
       await writer.close();
     }
@@ -208,17 +202,15 @@ export class Content {
   }
 }
 
-/** Splits the source into buffers of at most 1 MiB. */
-async function* chunks(data: ContentSource): AsyncGenerator<Buffer> {
-  const pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =
-    typeof data === "string" || data instanceof Uint8Array ? [data] : data;
-  for await (const piece of pieces) {
-    const buf =
-      typeof piece === "string"
-        ? Buffer.from(piece)
-        : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
-    for (let i = 0; i < buf.length; i += CHUNK) yield buf.subarray(i, i + CHUNK);
-  }
+function assertSource(data: unknown): asserts data is ContentSource {
+  if (typeof data === "string" || data instanceof Uint8Array) return;
+  if (typeof (data as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator] === "function") return;
+  throw invalid("data", data, "must be a Uint8Array, a string or an async iterable of them");
+}
+
+/** The source as an iterable of pieces. */
+function sources(data: ContentSource): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> {
+  return typeof data === "string" || data instanceof Uint8Array ? [data] : data;
 }
 
 function toInfo(info: WireInfo | undefined): ContentInfo {

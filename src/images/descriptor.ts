@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Long from "long";
 import type { Descriptor as WireDescriptor } from "../gen/github.com/containerd/containerd/api/types/descriptor.js";
 
@@ -54,4 +55,9 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** @internal Whether `value` is a sha256 digest in canonical form. */
 export function isDigest(value: unknown): value is string {
   return typeof value === "string" && DIGEST.test(value);
+}
+
+/** @internal The `sha256:<hex>` digest of `data`. */
+export function sha256Digest(data: Uint8Array | string): string {
+  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }

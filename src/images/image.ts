@@ -1,4 +1,5 @@
-import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
+import { checkCallOptions, checkOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
+import { OPERATION_OPTION_KEYS } from "../base/option-keys.js";
 import { checkStringRecord } from "../base/validate.js";
 import { isNotFound } from "../errors/index.js";
 import type { Image as WireImage } from "../gen/github.com/containerd/containerd/api/services/images/v1/images.js";
@@ -119,8 +120,8 @@ export class Image implements AsyncDisposable {
     labels: Record<string, string>,
     options?: OperationOptions,
   ): Promise<Record<string, string>> {
-    options = checkCallOptions(options);
     labels = checkStringRecord("labels", labels);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const res = await this.#ctx.services.images.update(
       {
         // The held target goes too: containerd 1.7 and 2.x crash on an update without one, whatever the mask.
@@ -159,8 +160,15 @@ export class Image implements AsyncDisposable {
     );
   }
 
-  /** Nothing to release: the handle holds no resources. */
-  async [Symbol.asyncDispose](): Promise<void> {}
+  /**
+   * Deletes the image record (`await using`), quietly when it is already gone; its content and
+   * snapshots go with the next GC once nothing else holds them.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.delete().catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
 }
 
 /** @internal */

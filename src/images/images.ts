@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
+import { invalid } from "../base/validate.js";
 import { type CheckpointOptions, checkpointTask } from "./checkpoint.js";
 import type { ImagesContext } from "./context.js";
 import type { Descriptor } from "./descriptor.js";
@@ -12,8 +13,12 @@ import {
   getImage,
   storeImage,
 } from "./image-store.js";
-import { type ImportOptions, importImages } from "./import.js";
-import { type PullOptions, pullImage } from "./pull/pull.js";
+import { importImages } from "./import/import.js";
+import type { ImportOptions } from "./import/types.js";
+import { pullImage } from "./pull/pull.js";
+import type { PullOptions } from "./pull/types.js";
+import { pushImage } from "./push/push.js";
+import type { PushOptions } from "./push/types.js";
 
 export type { CreateImageOptions };
 
@@ -74,18 +79,26 @@ export class Images {
   /**
    * Imports an OCI layout tar or a `docker save` tar (a path or a stream), streaming its blobs into
    * the content store under one lease, and creates an image per name it carries. Returns them.
+   * `timeout` bounds the whole import.
    */
   async import(source: string | Readable, options: ImportOptions = {}): Promise<Image[]> {
     options = checkCallOptions(options);
     return importImages(this.#ctx, source, options);
   }
 
-  /** Writes the named images as an OCI layout tar (with a Docker `manifest.json`) to `destination`. */
+  /**
+   * Writes the named images as an OCI layout tar (with a Docker `manifest.json`) to `destination`.
+   * `timeout` bounds the whole export.
+   */
   async export(names: string | string[], destination: Writable, options: ExportOptions = {}): Promise<void> {
     options = checkCallOptions(options);
     const list = typeof names === "string" ? [names] : names;
-    const images = await Promise.all(list.map((n) => this.get(n, options)));
-    await exportImages(this.#ctx, images, destination, options);
+    if (!Array.isArray(list)) throw invalid("names", names, "must be an image name or a list of them");
+    for (const name of list) assertImageName(name);
+    if (typeof (destination as Writable | undefined)?.write !== "function") {
+      throw invalid("destination", destination, "must be a Writable stream");
+    }
+    await exportImages(this.#ctx, list, destination, options);
   }
 
   /**
@@ -99,10 +112,21 @@ export class Images {
 
   /**
    * Pulls an image from its registry (OCI distribution protocol), then unpacks it unless
-   * `unpack: false`. Returns the image record.
+   * `unpack: false`. Returns the image record. `timeout` bounds the whole pull.
    */
   async pull(reference: string, options: PullOptions = {}): Promise<Image> {
     options = checkCallOptions(options);
     return pullImage(this.#ctx, reference, options);
+  }
+
+  /**
+   * Pushes image `name` to `reference` (`registry/repo:tag`) with the OCI distribution protocol, as
+   * containerd's Go client does: layers and configs first (each skipped when the registry has it),
+   * then the manifests, the root last at the tag. The whole index goes unless `platform` picks one
+   * manifest. Resolves with the descriptor the reference now names; `timeout` bounds the whole push.
+   */
+  async push(name: string, reference: string, options: PushOptions = {}): Promise<Descriptor> {
+    options = checkCallOptions(options);
+    return pushImage(this.#ctx, name, reference, options);
   }
 }

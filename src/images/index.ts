@@ -1,5 +1,5 @@
 /**
- * Images: content store, leases, snapshots, diff, image records, import/export and registry pull.
+ * Images: content store, leases, snapshots, diff, image records, import/export, registry pull and push.
  *
  * @module
  */
@@ -20,7 +20,7 @@ export type { ExportOptions } from "./export.js";
 export { Image, type ImageInfo, type ImagePlatformOptions, type UnpackOptions } from "./image.js";
 export { resolveImageUser } from "./image-user.js";
 export { type CreateImageOptions, Images } from "./images.js";
-export type { ImportOptions } from "./import.js";
+export type { ImportOptions } from "./import/types.js";
 export {
   type CreateLeaseOptions,
   type DeleteLeaseOptions,
@@ -32,8 +32,9 @@ export {
 export type { ImageConfig, ImageRuntimeConfig, ManifestJson, ResolvedManifest } from "./manifest.js";
 export { hostPlatform } from "./platform.js";
 export type { RegistryAuth } from "./pull/auth.js";
-export type { PullOptions, PullProgress } from "./pull/pull.js";
 export { isLoopbackHost } from "./pull/registry.js";
+export type { PullOptions, PullProgress } from "./pull/types.js";
+export type { BlobKind, PushOptions, PushProgress } from "./push/types.js";
 export { type ImageReference, normalizeReference, parseReference } from "./reference.js";
 export {
   DEFAULT_SNAPSHOTTER,

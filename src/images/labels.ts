@@ -17,3 +17,11 @@ export const Label = {
   /** On an index entry: the tag (or full reference) of the image. */
   ociRefName: "org.opencontainers.image.ref.name",
 } as const;
+
+/**
+ * @internal The label naming the repositories a blob came from on registry `domain` (port dropped, as
+ * containerd writes it): pull sets it, push reads it to mount a blob instead of uploading it.
+ */
+export function distributionSourceLabel(domain: string): string {
+  return `containerd.io/distribution.source.${domain.replace(/:\d+$/, "")}`;
+}

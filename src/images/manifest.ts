@@ -1,9 +1,10 @@
 import type { OperationOptions } from "../base/call-options.js";
+import { isRecord } from "../base/validate.js";
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { Content } from "./content.js";
 import type { ImagesContext } from "./context.js";
 import type { Descriptor, Platform } from "./descriptor.js";
-import { isIndexType, isManifestType, MediaType } from "./media-types.js";
+import { isIndexType, isManifestType } from "./media-types.js";
 import { formatPlatform, selectManifest } from "./platform.js";
 
 /** An image's runtime configuration (the OCI image config's `config` object). */
@@ -63,8 +64,18 @@ export function parseJson<T>(data: Buffer | string, what: string): T {
   }
 }
 
-/** @internal Checks that a manifest body fits its media type (images/image.go:validateMediaType). */
-export function checkManifestBody(body: Record<string, unknown>, mediaType: string, where: string): void {
+/** @internal Manifests, indexes, configs and a tar's metadata files are read whole, up to 4 MiB. */
+export const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+
+/** A digest as the OCI image spec writes it: `algorithm:encoded`, nothing a URL or path could misread. */
+const ANY_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
+ * @internal Checks that a manifest or index body has the shape its media type says
+ * (images/image.go:validateMediaType), so that hostile JSON fails here with a typed error.
+ */
+export function checkManifestBody(body: unknown, mediaType: string, where: string): void {
+  if (!isRecord(body)) throw new InvalidArgumentError(`${where}: not a JSON object`);
   if ("fsLayers" in body) throw new InvalidArgumentError(`${where}: schema 1 manifests are not supported`);
   if (isManifestType(mediaType) && "manifests" in body) {
     throw new InvalidArgumentError(`${where}: media type ${mediaType} but the body is an index`);
@@ -72,6 +83,39 @@ export function checkManifestBody(body: Record<string, unknown>, mediaType: stri
   if (isIndexType(mediaType) && ("layers" in body || "config" in body)) {
     throw new InvalidArgumentError(`${where}: media type ${mediaType} but the body is a manifest`);
   }
+  if (body.manifests !== undefined) checkDescriptors(body.manifests, `${where}: manifests`);
+  if (isManifestType(mediaType)) {
+    checkDescriptor(body.config, `${where}: config`);
+    checkDescriptors(body.layers, `${where}: layers`);
+  }
+}
+
+function checkDescriptors(value: unknown, where: string): void {
+  if (!Array.isArray(value)) throw new InvalidArgumentError(`${where}: not a list of descriptors`);
+  for (const [i, d] of value.entries()) checkDescriptor(d, `${where}[${i}]`);
+}
+
+function checkDescriptor(d: unknown, where: string): void {
+  if (
+    !isRecord(d) ||
+    typeof d.mediaType !== "string" ||
+    typeof d.digest !== "string" ||
+    !ANY_DIGEST.test(d.digest) ||
+    !Number.isSafeInteger(d.size) ||
+    (d.size as number) < 0
+  ) {
+    throw new InvalidArgumentError(`${where}: not a descriptor (mediaType, digest and size)`);
+  }
+}
+
+/** @internal Parses an image config, checking the fields the SDK reads. */
+export function parseConfig(data: Buffer, where: string): ImageConfig {
+  const config = parseJson<ImageConfig>(data, where);
+  const diffIds = isRecord(config) ? ((config.rootfs as { diff_ids?: unknown } | null)?.diff_ids ?? []) : [];
+  if (!isRecord(config) || !Array.isArray(diffIds) || diffIds.some((d) => typeof d !== "string")) {
+    throw new InvalidArgumentError(`${where}: not an image config (rootfs.diff_ids must list digests)`);
+  }
+  return config;
 }
 
 /**
@@ -97,16 +141,21 @@ export async function resolveManifest(
     throw new InvalidArgumentError(`${where}: unsupported manifest media type "${descriptor.mediaType}"`);
   }
   const manifest = await readChecked<ManifestJson>(content, descriptor, "manifest", options);
-  const config = parseJson<ImageConfig>(
+  const config = parseConfig(
     await content.readAll(manifest.config.digest, options),
     `config ${manifest.config.digest}`,
   );
+  checkConfigOs(config, platform, where);
+  return { descriptor, manifest, config };
+}
+
+/** @internal NotFoundError when the config is for another OS than `platform`'s. */
+export function checkConfigOs(config: ImageConfig, platform: Platform, where: string): void {
   if (config.os && config.os !== platform.os) {
     throw new NotFoundError(
       `${where}: image is for ${config.os}/${config.architecture}, not ${formatPlatform(platform)}`,
     );
   }
-  return { descriptor, manifest, config };
 }
 
 /** @internal The content a manifest or index references, for GC labels. */
@@ -124,9 +173,6 @@ export function childLabels(body: ManifestJson | IndexJson): Record<string, stri
   }
   return labels;
 }
-
-/** @internal */
-export { MediaType };
 
 /** @internal The index entry for `platform`; NotFoundError listing the platforms the index has. */
 export function chooseManifest(index: IndexJson, platform: Platform, where: string): Descriptor {
@@ -147,6 +193,6 @@ async function readChecked<T>(
 ): Promise<T> {
   const what = `${kind} ${descriptor.digest}`;
   const body = parseJson<T>(await content.readAll(descriptor.digest, options), what);
-  checkManifestBody(body as unknown as Record<string, unknown>, descriptor.mediaType, what);
+  checkManifestBody(body, descriptor.mediaType, what);
   return body;
 }

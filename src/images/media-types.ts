@@ -23,10 +23,10 @@ export function isManifestType(mediaType: string): boolean {
   return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
 }
 
-/** @internal Layer types the 1.6 walking differ applies. */
-export function isLayerType(mediaType: string): boolean {
+/** @internal Layers not meant to leave their host (Windows base layers): pushes skip them, as ctr does. */
+export function isNonDistributable(mediaType: string): boolean {
   return (
-    mediaType.startsWith("application/vnd.oci.image.layer.") ||
-    mediaType.startsWith("application/vnd.docker.image.rootfs.")
+    mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") ||
+    mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.")
   );
 }

@@ -1,3 +1,4 @@
+import { invalid, isRecord } from "../base/validate.js";
 import type { Descriptor, Platform } from "./descriptor.js";
 
 const ARCH: Record<string, string> = {
@@ -23,13 +24,6 @@ export function hostPlatform(): Platform {
 /** @internal `linux/amd64`, `linux/arm64/v8`. */
 export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-}
-
-/** @internal Parses `linux/amd64[/variant]`. */
-export function parsePlatform(value: string): Platform | undefined {
-  const [os, architecture, variant] = value.split("/");
-  if (!os || !architecture) return undefined;
-  return variant ? { os, architecture, variant } : { os, architecture };
 }
 
 function normalVariant(p: Platform): string {
@@ -68,4 +62,19 @@ export function selectManifest(entries: Descriptor[], want: Platform): Descripto
     }
   }
   return best;
+}
+
+/** @internal Whether an index entry is kept for `want`: always with `all`, and when it names no platform. */
+export function keepsEntry(entry: Descriptor, want: Platform, all = false): boolean {
+  return all || !entry.platform || platformRank(want, entry.platform) !== undefined;
+}
+
+/** @internal InvalidArgumentError naming `field` unless `value` is a platform of strings. */
+export function checkPlatform(value: unknown, field = "platform"): asserts value is Platform {
+  const strings =
+    isRecord(value) &&
+    typeof value.os === "string" &&
+    typeof value.architecture === "string" &&
+    (value.variant === undefined || typeof value.variant === "string");
+  if (!strings) throw invalid(field, value, "must be { os, architecture, variant? } of strings");
 }

@@ -10,7 +10,7 @@ import type { RootfsMount } from "../runtime/rootfs-mounts.js";
 import type { ImagesContext } from "./context.js";
 import { toNumber } from "./descriptor.js";
 
-/** The snapshotter containerd uses unless a namespace says otherwise. */
+/** containerd's snapshotter on Linux, used when neither the caller nor the namespace's label names one. */
 export const DEFAULT_SNAPSHOTTER = "overlayfs";
 
 /** A snapshot's kind: `view` (read-only), `active` (writable) or `committed` (a parent for others). */
@@ -119,12 +119,12 @@ export class Snapshotter {
     return toInfo(res.info);
   }
 
-  /** Sets the given labels on a snapshot (empty value removes one), leaving the others. */
+  /** Sets the given labels (an empty value removes one), leaving the others; returns the labels after. */
   async setLabels(
     key: string,
     labels: Record<string, string>,
     options?: OperationOptions,
-  ): Promise<SnapshotInfo> {
+  ): Promise<Record<string, string>> {
     options = checkCallOptions(options);
     assertKey(key);
     const res = await this.#ctx.services.snapshots.update(
@@ -135,7 +135,7 @@ export class Snapshotter {
       },
       rawOptions(options, this.#ctx.namespace),
     );
-    return toInfo(res.info);
+    return toInfo(res.info).labels;
   }
 
   /** Snapshots, optionally filtered (`parent==…`, `kind==committed`, `labels."k"`); OR'd. */

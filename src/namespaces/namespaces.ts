@@ -1,5 +1,6 @@
-import { type OperationOptions, rawOptions } from "../base/call-options.js";
+import { checkOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
+import { OPERATION_OPTION_KEYS, optionKeys } from "../base/option-keys.js";
 import { checkStringRecord } from "../base/validate.js";
 import { NotFoundError } from "../errors/index.js";
 import type { RawServices } from "../rpc/services.js";
@@ -9,6 +10,14 @@ export interface NamespaceInfo {
   name: string;
   labels: Record<string, string>;
 }
+
+/** What `namespaces.create` takes. */
+export interface CreateNamespaceOptions extends OperationOptions {
+  /** Labels stored with the namespace (`containerd.io/defaults/runtime` …). */
+  labels?: Record<string, string>;
+}
+
+const CREATE_KEYS = optionKeys<CreateNamespaceOptions>()([...OPERATION_OPTION_KEYS, "labels"]);
 
 /** containerd's namespaces: `client.namespaces`. Names follow containerd's identifier rule. */
 export class Namespaces {
@@ -21,6 +30,7 @@ export class Namespaces {
 
   /** Every namespace on the daemon, with its labels. */
   async list(options?: OperationOptions): Promise<NamespaceInfo[]> {
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const res = await this.#services.namespaces.list({}, rawOptions(options));
     return res.namespaces.map(toInfo);
   }
@@ -36,14 +46,11 @@ export class Namespaces {
     return found;
   }
 
-  /** Creates a namespace; AlreadyExistsError when it exists. */
-  async create(
-    name: string,
-    labels: Record<string, string> = {},
-    options?: OperationOptions,
-  ): Promise<NamespaceInfo> {
+  /** Creates a namespace, with `labels` if given; AlreadyExistsError when it exists. */
+  async create(name: string, options?: CreateNamespaceOptions): Promise<NamespaceInfo> {
     assertIdentifier(name, "name");
-    labels = checkStringRecord("labels", labels ?? {});
+    options = checkOptions(options, CREATE_KEYS);
+    const labels = checkStringRecord("labels", options.labels ?? {});
     // containerd publishes a /namespaces/ event in the call's namespace: name it.
     const res = await this.#services.namespaces.create(
       { namespace: { name, labels } },
@@ -53,27 +60,32 @@ export class Namespaces {
   }
 
   /**
-   * Sets the given labels and leaves the others alone (a field-mask update of those keys only).
-   * An empty string removes a label, as in containerd.
+   * Sets the given labels and leaves the others alone (a field-mask update of those keys only);
+   * returns all of the namespace's labels afterwards (read with a second RPC). An empty string
+   * removes a label, as in containerd.
    */
   async setLabels(
     name: string,
     labels: Record<string, string>,
     options?: OperationOptions,
-  ): Promise<NamespaceInfo> {
+  ): Promise<Record<string, string>> {
     assertIdentifier(name, "name");
     labels = checkStringRecord("labels", labels);
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     const paths = Object.keys(labels).map((key) => `labels.${key}`);
-    const res = await this.#services.namespaces.update(
+    await this.#services.namespaces.update(
       { namespace: { name, labels }, updateMask: paths },
       rawOptions(options, name),
     );
-    return toInfo(res.namespace ?? { name, labels });
+    // containerd's Update answers without the labels; Get is exact for a namespace that exists.
+    const res = await this.#services.namespaces.get({ name }, rawOptions(options));
+    return { ...res.namespace?.labels };
   }
 
   /** Deletes an empty namespace; FailedPreconditionError while it still holds anything. */
   async delete(name: string, options?: OperationOptions): Promise<void> {
     assertIdentifier(name, "name");
+    options = checkOptions(options, OPERATION_OPTION_KEYS);
     await this.#services.namespaces.delete({ name }, rawOptions(options, name));
   }
 }

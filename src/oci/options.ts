@@ -35,7 +35,10 @@ export interface SpecOptions extends ProcessOptions {
   privileged?: boolean;
   /** Merged into `spec.annotations`. */
   annotations?: Record<string, string>;
-  /** A complete spec used as is (deep-copied); no other option may be given with it. */
+  /**
+   * The spec to start from instead of containerd's default (deep-copied through JSON, as containerd
+   * will store it); every other option is applied on top of it, as on the default.
+   */
   spec?: Spec;
 }
 
@@ -54,31 +57,23 @@ export const SPEC_OPTION_KEYS = [
   "spec",
 ] as const satisfies readonly (keyof SpecOptions)[];
 
-function specOverride(opts: Record<string, unknown>): Spec {
-  const others = SPEC_OPTION_KEYS.filter((key) => key !== "spec" && opts[key] !== undefined);
-  if (others.length > 0) {
-    throw new InvalidArgumentError(
-      `spec: a full spec override cannot be combined with other spec options (${others.join(", ")})`,
-      { field: "spec" },
-    );
-  }
+/** A deep copy of the caller's base spec, as JSON keeps it: undefined fields vanish. */
+function baseSpec(value: unknown): Spec {
   let spec: unknown;
   try {
-    // A JSON round trip is the copy containerd will actually receive: undefined fields vanish.
-    spec = JSON.parse(JSON.stringify(opts.spec));
+    spec = JSON.parse(JSON.stringify(value));
   } catch (cause) {
     throw new InvalidArgumentError("spec: must be JSON-serialisable", { cause, field: "spec" });
   }
   if (!isRecord(spec) || typeof spec.ociVersion !== "string") {
-    throw invalid("spec", opts.spec, "must be an OCI spec object with an ociVersion string");
+    throw invalid("spec", value, "must be an OCI spec object with an ociVersion string");
   }
   return spec as unknown as Spec;
 }
 
 /**
- * Builds the spec for container `ctx.id` in `ctx.namespace`. With `opts.spec` that spec
- * is returned as a deep copy and every other option must be absent. Otherwise it starts
- * from {@link defaultSpec} and applies, in order:
+ * Builds the spec for container `ctx.id` in `ctx.namespace`: a deep copy of `opts.spec` when given,
+ * else {@link defaultSpec}, with the options applied in this order:
  *
  * 1. `privileged` (first, so the options below can still narrow it: `capDrop` works)
  * 2. process options: `args`, `terminal`, `env`, `cwd`, `user`, `rlimits`, `noNewPrivileges`
@@ -87,36 +82,23 @@ function specOverride(opts: Record<string, unknown>): Spec {
  * 5. `readonlyRootfs`
  * 6. `hostNamespaces`
  * 7. `capDrop`, then `capAdd`
- * 8. `resources` (device rules from the defaults or `privileged` are kept)
+ * 8. `resources` (device rules from the base or `privileged` are kept)
  * 9. `annotations`
  *
- * Options are checked before anything is returned; the first bad one throws
- * InvalidArgumentError with `field` set. Keys other than those in
- * {@link SPEC_OPTION_KEYS} are ignored, so a container-create options object can be
- * passed whole.
+ * A section the options do not touch stays as the base has it (a base spec without `process` or
+ * `linux` gets none). Options are checked before anything is returned; the first bad one throws
+ * InvalidArgumentError with `field` set. Keys other than those in {@link SPEC_OPTION_KEYS} are
+ * ignored, so a container-create options object can be passed whole.
  */
 export function buildSpec(opts: SpecOptions, ctx: SpecContext): Spec {
   if (!isRecord(opts)) throw invalid("options", opts, "must be an object");
   const o = opts as SpecOptions & Record<string, unknown>;
-  if (o.spec !== undefined) return specOverride(o);
-
-  let spec = defaultSpec(ctx);
+  let spec = o.spec === undefined ? defaultSpec(ctx) : baseSpec(o.spec);
   if (o.privileged !== undefined && checkBoolean("privileged", o.privileged)) spec = makePrivileged(spec);
-  // defaultSpec always has these sections; the fallbacks only satisfy the type checker.
-  spec.linux ??= {};
-  const linux = spec.linux;
-  spec.process = applyProcessOptions(spec.process ?? { user: { uid: 0, gid: 0 }, cwd: "/" }, o);
-
-  if (o.hostname !== undefined) {
-    const hostname = checkString("hostname", o.hostname);
-    if (hostname.length === 0 || hostname.length > 64) {
-      throw invalid("hostname", o.hostname, "must be 1 to 64 characters");
-    }
-    if (Array.isArray(o.hostNamespaces) && o.hostNamespaces.includes("uts")) {
-      throw invalid("hostname", o.hostname, 'cannot be set when the "uts" namespace is shared with the host');
-    }
-    spec.hostname = hostname;
+  if (spec.process !== undefined || PROCESS_OPTION_KEYS.some((key) => o[key] !== undefined)) {
+    spec.process = applyProcessOptions(spec.process ?? { user: { uid: 0, gid: 0 }, cwd: "/" }, o);
   }
+  if (o.hostname !== undefined) spec.hostname = checkHostname(o);
   if (o.mounts !== undefined) spec.mounts = mergeMounts(spec.mounts ?? [], o.mounts, "mounts");
   if (o.readonlyRootfs !== undefined) {
     spec.root ??= { path: "rootfs" };
@@ -125,16 +107,34 @@ export function buildSpec(opts: SpecOptions, ctx: SpecContext): Spec {
     else delete root.readonly;
   }
   if (o.hostNamespaces !== undefined) {
-    linux.namespaces = withoutNamespaces(linux.namespaces ?? [], o.hostNamespaces, "hostNamespaces");
+    spec.linux ??= {};
+    spec.linux.namespaces = withoutNamespaces(
+      spec.linux.namespaces ?? [],
+      o.hostNamespaces,
+      "hostNamespaces",
+    );
   }
   if (o.capAdd !== undefined || o.capDrop !== undefined) {
+    spec.process ??= { user: { uid: 0, gid: 0 }, cwd: "/" };
     spec.process.capabilities = applyCapabilityChanges(spec.process.capabilities ?? {}, o.capAdd, o.capDrop);
   }
   if (o.resources !== undefined) {
-    linux.resources = { ...linux.resources, ...toLinuxResources(o.resources, "resources") };
+    spec.linux ??= {};
+    spec.linux.resources = { ...spec.linux.resources, ...toLinuxResources(o.resources, "resources") };
   }
   if (o.annotations !== undefined) {
     spec.annotations = { ...spec.annotations, ...checkStringRecord("annotations", o.annotations) };
   }
   return spec;
+}
+
+function checkHostname(o: SpecOptions): string {
+  const hostname = checkString("hostname", o.hostname);
+  if (hostname.length === 0 || hostname.length > 64) {
+    throw invalid("hostname", o.hostname, "must be 1 to 64 characters");
+  }
+  if (Array.isArray(o.hostNamespaces) && o.hostNamespaces.includes("uts")) {
+    throw invalid("hostname", o.hostname, 'cannot be set when the "uts" namespace is shared with the host');
+  }
+  return hostname;
 }

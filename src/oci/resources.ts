@@ -4,7 +4,8 @@
  * @module
  */
 
-import { checkInteger, checkKnownKeys, checkString, invalid, isRecord } from "../base/validate.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
+import { checkInteger, checkString, invalid, isRecord } from "../base/validate.js";
 import type { LinuxResources } from "./spec.js";
 
 /** Resource limits in plain units. Every field is optional; absent means "leave as is". */
@@ -34,7 +35,7 @@ export interface ResourceOptions {
   pids?: number;
 }
 
-const RESOURCE_KEYS = [
+const RESOURCE_KEYS = optionKeys<ResourceOptions>()([
   "memory",
   "memoryReservation",
   "memorySwap",
@@ -45,7 +46,7 @@ const RESOURCE_KEYS = [
   "cpusetCpus",
   "cpusetMems",
   "pids",
-] as const satisfies readonly (keyof ResourceOptions)[];
+]);
 
 /** The CFS period Docker uses for `--cpus`. */
 export const DEFAULT_CPU_PERIOD = 100_000;
@@ -68,7 +69,7 @@ function cpuList(field: string, value: unknown): string {
 export function toLinuxResources(resources: ResourceOptions, field = "resources"): LinuxResources {
   if (!isRecord(resources)) throw invalid(field, resources, "must be an object");
   const r = resources as Record<string, unknown>;
-  checkKnownKeys(field, r, RESOURCE_KEYS);
+  checkOptionKeys(r, RESOURCE_KEYS, field);
   const f = (key: string) => `${field}.${key}`;
   const out: LinuxResources = {};
 

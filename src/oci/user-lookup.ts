@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkAbsolutePath, checkString } from "../base/validate.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
 import { type GroupEntry, type PasswdEntry, readGroup, readPasswd } from "./user-files.js";
 
@@ -40,6 +41,8 @@ function numericId(part: string): number | undefined {
  * Malformed input (empty, more than one `:`) is an InvalidArgumentError with field `user`.
  */
 export async function resolveUser(rootfsDir: string, user: string): Promise<ResolvedUser> {
+  checkAbsolutePath("rootfsDir", rootfsDir);
+  checkString("user", user);
   const parts = user.split(":");
   if (parts.length > 2 || parts.some((part) => part === "")) {
     throw new InvalidArgumentError(

@@ -7,7 +7,7 @@ export { type DaemonExit, describeExit };
 /** @internal How {@link Daemon.stop} ends the process. */
 export interface DaemonStopOptions {
   /** The first signal; SIGKILL follows after `graceMs`. Default SIGTERM. */
-  signal?: NodeJS.Signals;
+  killSignal?: NodeJS.Signals;
   graceMs?: number;
 }
 
@@ -44,10 +44,10 @@ export class Daemon {
   }
 
   /**
-   * Sends `signal` (SIGTERM), then SIGKILL after `graceMs`; resolves once the process is gone.
+   * Sends `killSignal` (SIGTERM), then SIGKILL after `graceMs`; resolves once the process is gone.
    * Harmless when not running.
    */
-  async stop({ signal = "SIGTERM", graceMs = 5000 }: DaemonStopOptions = {}): Promise<void> {
-    await this.#supervisor.stop({ signal, grace: graceMs });
+  async stop({ killSignal = "SIGTERM", graceMs = 5000 }: DaemonStopOptions = {}): Promise<void> {
+    await this.#supervisor.stop({ killSignal, grace: graceMs });
   }
 }

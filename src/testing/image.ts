@@ -3,6 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { optionsObject } from "../base/call-options.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
 import { debug } from "./log.js";
 import { busyboxRootfs } from "./rootfs.js";
 
@@ -28,6 +30,19 @@ export interface BuildImageOptions {
   files?: Record<string, string>;
 }
 
+const BUILD_KEYS = optionKeys<BuildImageOptions>()([
+  "parentDir",
+  "tag",
+  "cmd",
+  "entrypoint",
+  "env",
+  "workingDir",
+  "user",
+  "files",
+]);
+
+const PUSH_KEYS = optionKeys<NonNullable<Parameters<BuiltImage["push"]>[1]>>()(["auth"]);
+
 /** An OCI image layout on disk, built by umoci; copy it anywhere with skopeo. */
 export interface BuiltImage extends AsyncDisposable {
   /** The OCI layout directory. */
@@ -50,7 +65,9 @@ export interface BuiltImage extends AsyncDisposable {
  * Builds a busybox OCI image from the harness's busybox rootfs with umoci: one layer with the
  * rootfs, a second with `files` if given, and the config from the options. No containerd needed.
  */
-export async function buildBusyboxImage(options: BuildImageOptions = {}): Promise<BuiltImage> {
+export async function buildBusyboxImage(options?: BuildImageOptions): Promise<BuiltImage> {
+  options = optionsObject(options);
+  checkOptionKeys(options, BUILD_KEYS);
   const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), "image-"));
   const tag = options.tag ?? "latest";
   const layout = join(dir, "layout");
@@ -88,7 +105,9 @@ export async function buildBusyboxImage(options: BuildImageOptions = {}): Promis
     layout,
     tag,
     source,
-    push: async (destination, pushOptions = {}) => {
+    push: async (destination, pushOptions) => {
+      pushOptions = optionsObject(pushOptions);
+      checkOptionKeys(pushOptions, PUSH_KEYS);
       const args = ["copy", "--quiet", "--dest-tls-verify=false"];
       if (pushOptions.auth)
         args.push("--dest-creds", `${pushOptions.auth.username}:${pushOptions.auth.password}`);

@@ -1,5 +1,9 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { optionsObject } from "../base/call-options.js";
+import { checkKillSignal } from "../base/kill-signal.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
+import { invalid } from "../base/validate.js";
 import type { Client } from "../client.js";
 import type { TlsGateway } from "../daemon/tls-gateway.js";
 import type { Daemon } from "./daemon.js";
@@ -11,6 +15,8 @@ import { teardown } from "./teardown.js";
 import type { TestCertificates } from "./tls.js";
 import type { ContainerdInstance, RestartOptions } from "./types.js";
 import { waitServing } from "./wait-serving.js";
+
+const RESTART_KEYS = optionKeys<RestartOptions>()(["killSignal", "whileDown"]);
 
 /** @internal What startContainerd hands over once the daemon serves. */
 export interface InstanceParts {
@@ -40,13 +46,10 @@ export class Instance implements ContainerdInstance {
   readonly metricsAddress?: string;
   readonly tcpAddress?: string;
   readonly daemonTcpAddress?: string;
-  readonly tls?: {
-    ca: string;
-    cert: string;
-    key: string;
-    serverName: string;
-    certificates: TestCertificates;
-  };
+  /** With `tls: true`: what `Client.connect({ address: tcpAddress, tls })` needs (the CA and a client certificate). */
+  readonly tls?: { ca: string; cert: string; key: string; serverName: string };
+  /** With `tls: true`: every certificate and key the instance made, to sign more or to break them. */
+  readonly certificates?: TestCertificates;
   readonly client: Client;
   readonly version: string;
   readonly #parts: InstanceParts;
@@ -75,8 +78,8 @@ export class Instance implements ContainerdInstance {
         cert: certificates.clientCert,
         key: certificates.clientKey,
         serverName: "localhost",
-        certificates,
       };
+      this.certificates = certificates;
     }
   }
 
@@ -96,13 +99,19 @@ export class Instance implements ContainerdInstance {
     return this.#parts.daemon.pid;
   }
 
-  async restart(options: RestartOptions = {}): Promise<void> {
+  async restart(options?: RestartOptions): Promise<void> {
+    const checked = optionsObject(options);
+    const killSignal = checkKillSignal(checked, "restart()", "SIGTERM", ["SIGTERM", "SIGKILL"]);
+    checkOptionKeys(checked, RESTART_KEYS);
+    if (checked.whileDown !== undefined && typeof checked.whileDown !== "function") {
+      throw invalid("whileDown", checked.whileDown, "must be a function");
+    }
     this.#assertRunning("restart()");
     const { daemon, layout, namespace, startTimeout } = this.#parts;
-    await daemon.stop({ signal: options.signal });
+    await daemon.stop({ killSignal });
     let downError: { error: unknown } | undefined;
     try {
-      await options.whileDown?.();
+      await checked.whileDown?.();
     } catch (error) {
       downError = { error };
     }

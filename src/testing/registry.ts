@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { optionsObject } from "../base/call-options.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
 import { guard, unguard } from "./exit-guard.js";
 import { freeLoopbackPort } from "./free-port.js";
 import { debug } from "./log.js";
@@ -20,6 +22,8 @@ export interface StartRegistryOptions {
   /** Milliseconds to wait for it to serve. Default 15000. */
   startTimeout?: number;
 }
+
+const REGISTRY_KEYS = optionKeys<StartRegistryOptions>()(["auth", "parentDir", "binary", "startTimeout"]);
 
 /** A registry serving on loopback over plain HTTP, with its storage in a temp dir. */
 export interface RegistryInstance extends AsyncDisposable {
@@ -39,7 +43,9 @@ export interface RegistryInstance extends AsyncDisposable {
  * Starts Debian's docker-registry (the reference registry) on a free loopback port, optionally
  * behind basic auth. Stop it with `stop()` (or `await using`); Node's exit kills it anyway.
  */
-export async function startRegistry(options: StartRegistryOptions = {}): Promise<RegistryInstance> {
+export async function startRegistry(options?: StartRegistryOptions): Promise<RegistryInstance> {
+  options = optionsObject(options);
+  checkOptionKeys(options, REGISTRY_KEYS);
   const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), "registry-"));
   let child: ChildProcess | undefined;
   try {

@@ -1,5 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { optionsObject } from "../base/call-options.js";
+import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
 import type { Client } from "../client.js";
 import { serveOverTls } from "../daemon/tls-gateway.js";
 import {
@@ -23,6 +25,16 @@ import type { ContainerdInstance, StartContainerdOptions } from "./types.js";
 import { waitServing } from "./wait-serving.js";
 
 const DEFAULT_START_TIMEOUT = 20_000;
+const START_KEYS = optionKeys<StartContainerdOptions>()([
+  "namespace",
+  "metrics",
+  "binary",
+  "binaries",
+  "tls",
+  "startTimeout",
+  "debug",
+  "logLevel",
+]);
 // The metrics port is picked before containerd binds it; someone else may take it meanwhile.
 const PORT_ATTEMPTS = 3;
 
@@ -103,7 +115,9 @@ async function launch(layout: Layout, daemon: Daemon, settings: Settings): Promi
  * await containerd.client.version();
  * ```
  */
-export async function startContainerd(options: StartContainerdOptions = {}): Promise<ContainerdInstance> {
+export async function startContainerd(options?: StartContainerdOptions): Promise<ContainerdInstance> {
+  options = optionsObject(options);
+  checkOptionKeys(options, START_KEYS);
   assertRoot();
   const binaries = options.binaries ?? (options.binary ? undefined : process.env[BINARIES_ENV] || undefined);
   const binary = await resolveContainerd(containerdBinary(options.binary, binaries));

@@ -40,8 +40,11 @@ export interface StartContainerdOptions {
 
 /** How {@link ContainerdInstance.restart} takes the daemon down. */
 export interface RestartOptions {
-  /** `"SIGKILL"` simulates a crash: containerd gets no chance to shut down. Default `"SIGTERM"`. */
-  signal?: "SIGTERM" | "SIGKILL";
+  /**
+   * The signal that stops the daemon (as child_process's `killSignal`): `"SIGKILL"` simulates a crash,
+   * containerd gets no chance to shut down. Default `"SIGTERM"`.
+   */
+  killSignal?: "SIGTERM" | "SIGKILL";
   /**
    * Runs while no daemon is up, e.g. to let a task exit during the outage. The restart waits for it;
    * if it throws, the daemon still starts again and restart() rejects with that error.
@@ -83,15 +86,11 @@ export interface ContainerdInstance extends AsyncDisposable {
   /**
    * With `tls: true`: `Client.connect({ address: tcpAddress, tls })` options (file paths of the CA and
    * of a client certificate the daemon accepts; `serverName` "localhost", which the server
-   * certificate names), and `certificates` with every file, CA key included.
+   * certificate names): exactly what `Client.connect`'s `tls` takes.
    */
-  readonly tls?: {
-    ca: string;
-    cert: string;
-    key: string;
-    serverName: string;
-    certificates: TestCertificates;
-  };
+  readonly tls?: { ca: string; cert: string; key: string; serverName: string };
+  /** With `tls: true`: every certificate and key the instance made, CA key included. */
+  readonly certificates?: TestCertificates;
   /** The daemon's pid; undefined while it is down. SIGKILL it to test a crash, then `restart()`. */
   readonly pid: number | undefined;
   /**

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { isAbortError } from "abort-controller-x";
 import {
   AlreadyExistsError,
   Client,
   InvalidArgumentError,
+  isAbortError,
   NotFoundError,
   UnavailableError,
 } from "../../src/index.js";
@@ -65,13 +65,22 @@ describe("Client against a private containerd", () => {
 
   test("namespaces: create, setLabels updates only the given keys, delete", async () => {
     const { namespaces } = ctr.client;
-    await namespaces.create("labelled", { team: "a", tier: "web" });
+    await namespaces.create("labelled", { labels: { team: "a", tier: "web" } });
     await assert.rejects(namespaces.create("labelled"), AlreadyExistsError);
-    await namespaces.setLabels("labelled", { tier: "db" });
+    assert.deepEqual(await namespaces.setLabels("labelled", { tier: "db" }), { team: "a", tier: "db" });
     assert.deepEqual((await namespaces.get("labelled")).labels, { team: "a", tier: "db" });
     assert.ok((await namespaces.list()).some((ns) => ns.name === "labelled"));
     await namespaces.delete("labelled");
     await assert.rejects(namespaces.get("labelled"), NotFoundError);
+  });
+
+  test("namespaces.create takes labels in its options; labels passed bare are an unknown option", async () => {
+    const { namespaces } = ctr.client;
+    await assert.rejects(namespaces.create("bare", { team: "a" } as never), {
+      name: "InvalidArgumentError",
+      field: "options.team",
+    });
+    await assert.rejects(namespaces.get("bare"), NotFoundError);
   });
 
   test("a server's NOT_FOUND is a NotFoundError with statusCode 404 and the server's text", async () => {

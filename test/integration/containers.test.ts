@@ -146,6 +146,90 @@ describe("containers", () => {
     await c.delete();
   });
 
+  test("delete({ force: true }) kills and deletes a running task, then the container", async () => {
+    const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, args: ["/bin/sleep", "600"] });
+    const task = await c.newTask();
+    await task.start();
+    await c.delete({ force: true });
+    assert.equal((await task.wait()).exitCode, 137);
+    await assert.rejects(d.client.containers.load(c.id), NotFoundError);
+    await assert.rejects(
+      d.client.raw.tasks.get({ containerId: c.id, execId: "" }, { namespace: d.client.namespace }),
+      NotFoundError,
+    );
+    await c.delete({ force: true });
+  });
+
+  test("delete({ force: true }) of a loaded container deletes a task that already exited", async () => {
+    const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, args: ["/bin/true"] });
+    const task = await c.newTask();
+    await task.start();
+    await task.wait();
+    const loaded = await d.client.withNamespace(d.client.namespace).containers.load(c.id);
+    await loaded.delete({ force: true });
+    await assert.rejects(d.client.containers.load(c.id), NotFoundError);
+  });
+
+  test("disposing a container removes it with its running task", async () => {
+    const id = uniqueId();
+    {
+      await using c = await d.client.containers.create(id, { rootfs: d.rootfs, args: ["/bin/sleep", "600"] });
+      await (await c.newTask()).start();
+    }
+    await assert.rejects(d.client.containers.load(id), NotFoundError);
+  });
+
+  test("a misspelt option is an InvalidArgumentError naming it, before any RPC", async () => {
+    await assert.rejects(d.client.containers.create(uniqueId(), { rootfss: d.rootfs } as never), {
+      name: "InvalidArgumentError",
+      field: "options.rootfss",
+      message: /^options\.rootfss: unknown option; did you mean rootfs\?$/,
+    });
+    const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs });
+    await assert.rejects(c.delete({ forse: true } as never), { field: "options.forse" });
+    await assert.rejects(c.info({ refresh: "yes" } as never), { field: "refresh" });
+    await c.delete();
+  });
+
+  test("an option of the wrong type is an InvalidArgumentError, whatever its toString does", async () => {
+    const hostile = {
+      toString() {
+        throw new Error("caller code ran");
+      },
+    };
+    for (const rootfs of [Symbol("rootfs"), hostile, 5]) {
+      await assert.rejects(d.client.containers.create(uniqueId(), { rootfs } as never), {
+        name: "InvalidArgumentError",
+        field: "rootfs",
+      });
+    }
+    await assert.rejects(
+      d.client.containers.create(uniqueId(), { rootfs: d.rootfs, args: [hostile] } as never),
+      {
+        field: "args[0]",
+      },
+    );
+  });
+
+  test("entrypoint comes before args; a spec is the base the options go on", async () => {
+    const ran = await d.client.run({
+      rootfs: d.rootfs,
+      entrypoint: ["/bin/sh", "-c"],
+      args: ["echo $0", "x"],
+    });
+    assert.equal(ran.stdout, "x\n");
+    const base = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, hostname: "from-spec" });
+    const spec = await base.spec();
+    await base.delete();
+    const { stdout } = await d.client.run({
+      rootfs: d.rootfs,
+      spec,
+      args: ["/bin/hostname"],
+      env: { A: "1" },
+    });
+    assert.equal(stdout, "from-spec\n");
+  });
+
   test("delete twice is quiet", async () => {
     const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs });
     await c.delete();

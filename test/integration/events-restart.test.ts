@@ -9,11 +9,11 @@ describe("events across a daemon restart", () => {
 
   const running = (args?: string[]) => startedTask(d, args, "rs");
 
-  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-    test(`containerd restarted (${signal}): a task killed after the restart resolves wait() with 137`, async () => {
+  for (const killSignal of ["SIGTERM", "SIGKILL"] as const) {
+    test(`containerd restarted (${killSignal}): a task killed after the restart resolves wait() with 137`, async () => {
       const { task } = await running();
       const reconnected = nextClientEvent(d.client, "reconnect");
-      await d.ctr.restart({ signal });
+      await d.ctr.restart({ killSignal });
       await reconnected;
       await task.kill("SIGKILL");
       const status = await task.wait();
@@ -21,12 +21,12 @@ describe("events across a daemon restart", () => {
       await task.delete();
     });
 
-    test(`containerd restarted (${signal}): a task that exits during the outage resolves with containerd's code and time on 1.6, and rejects with NotFoundError on 1.7 and 2.x, which drop the task at restart`, async () => {
+    test(`containerd restarted (${killSignal}): a task that exits during the outage resolves with containerd's code and time on 1.6, and rejects with NotFoundError on 1.7 and 2.x, which drop the task at restart`, async () => {
       const { task } = await running();
       const exits: number[] = [];
       task.on("exit", (s) => exits.push(s.exitCode));
       const before = Date.now();
-      await d.ctr.restart({ signal, whileDown: () => process.kill(task.pid, "SIGKILL") });
+      await d.ctr.restart({ killSignal, whileDown: () => process.kill(task.pid, "SIGKILL") });
       if (!d.ctr.version.startsWith("1.6.")) {
         // containerd 1.7 and 2.x clean up a task whose init died while they were down, before any
         // client can resubscribe: its status is gone, so the wait fails typed, never invented.
@@ -47,7 +47,7 @@ describe("events across a daemon restart", () => {
     const { task } = await running();
     const exec = await task.exec("sleeper", { args: ["/bin/sh", "-c", "sleep 1000"] });
     await exec.start();
-    await d.ctr.restart({ signal: "SIGKILL", whileDown: () => process.kill(exec.pid, "SIGTERM") });
+    await d.ctr.restart({ killSignal: "SIGKILL", whileDown: () => process.kill(exec.pid, "SIGTERM") });
     const status = await exec.wait();
     assert.equal(status.exitCode, 143);
     await exec.delete();
@@ -58,7 +58,7 @@ describe("events across a daemon restart", () => {
     const { task } = await running();
     const shim = await parentPid(task.pid);
     await d.ctr.restart({
-      signal: "SIGKILL",
+      killSignal: "SIGKILL",
       whileDown: () => {
         process.kill(task.pid, "SIGKILL");
         process.kill(shim, "SIGKILL");
@@ -89,7 +89,7 @@ describe("events across a daemon restart", () => {
       rootfs: d.rootfs,
       args: ["/bin/sleep", "1000"],
     });
-    await d.ctr.restart({ signal: "SIGKILL" });
+    await d.ctr.restart({ killSignal: "SIGKILL" });
     // Another client (raw stubs) creates the task while this one may still be resubscribing.
     await d.client.raw.tasks.create(
       {

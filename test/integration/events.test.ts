@@ -36,7 +36,7 @@ describe("events", () => {
   test("container, namespace and snapshot-free events decode to their typed payloads", async () => {
     const sub = await liveSubscription(d.client, { allNamespaces: true });
     const ns = uniqueId("ns");
-    await d.client.namespaces.create(ns, { a: "b" });
+    await d.client.namespaces.create(ns, { labels: { a: "b" } });
     const c = await d.client.containers.create(uniqueId(), { rootfs: d.rootfs, labels: { x: "y" } });
     await c.setLabels({ z: "w" });
     await c.delete();

@@ -135,7 +135,7 @@ describe("startContainerd", () => {
     const pidBefore = containerd.pid;
     let pidWhileDown: number | undefined = -1;
     await containerd.restart({
-      signal: "SIGKILL",
+      killSignal: "SIGKILL",
       whileDown: () => {
         pidWhileDown = containerd.pid;
       },
@@ -143,6 +143,17 @@ describe("startContainerd", () => {
     assert.equal(pidWhileDown, undefined);
     assert.ok(containerd.pid && containerd.pid !== pidBefore);
     assert.match((await containerd.client.version()).version, /^\d+\.\d+\.\d+/);
+  });
+
+  test("restart({ signal }) is an InvalidArgumentError pointing to killSignal; the daemon stays up", async () => {
+    const pid = containerd.pid;
+    await assert.rejects(containerd.restart({ signal: "SIGKILL" } as never), {
+      name: "InvalidArgumentError",
+      field: "signal",
+      message: /killSignal/,
+    });
+    await assert.rejects(containerd.restart({ killSignal: "SIGINT" as never }), { field: "killSignal" });
+    assert.equal(containerd.pid, pid);
   });
 
   test("restart() brings back a daemon killed from outside", async () => {

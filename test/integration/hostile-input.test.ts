@@ -3,9 +3,8 @@
 // A TypeError from inside the SDK, or a call that never settles, fails the property.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isAbortError } from "abort-controller-x";
 import fc from "fast-check";
-import { Client, type Container, ContainerdError, Process, Task } from "../../src/index.js";
+import { Client, type Container, ContainerdError, isAbortError, Process, Task } from "../../src/index.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
 
 const RUNS = 60;

@@ -36,6 +36,29 @@ describe("images: records, export, GC and bad tars", () => {
     await assert.rejects(d.client.images.get("acc/api:copy"), NotFoundError);
   });
 
+  test("disposing an Image deletes its record, quietly when it is already gone", async () => {
+    {
+      await using copy = await d.client.images.tag("acc/api:v1", "acc/api:disposed");
+      assert.equal(copy.name, "acc/api:disposed");
+    }
+    await assert.rejects(d.client.images.get("acc/api:disposed"), NotFoundError);
+    const again = await d.client.images.tag("acc/api:v1", "acc/api:disposed-twice");
+    await again.delete();
+    await again[Symbol.asyncDispose]();
+    assert.ok(await d.client.images.get("acc/api:v1"));
+  });
+
+  test("setLabels returns the labels after the update, as every setLabels does", async () => {
+    const copy = await d.client.images.tag("acc/api:v1", "acc/api:labels");
+    await copy.setLabels({ a: "1", b: "2" });
+    assert.deepEqual(await copy.setLabels({ a: "" }), { b: "2" });
+    await assert.rejects(copy.setLabels({ c: "3" }, { timout: 5 } as never), {
+      name: "InvalidArgumentError",
+      message: /options\.timout: unknown option; did you mean timeout\?/,
+    });
+    await copy.delete();
+  });
+
   test("export writes an OCI layout tar that imports into another namespace and runs there", async () => {
     const file = join(d.ctr.dir, "exported.tar");
     await d.client.images.export("acc/api:v1", createWriteStream(file));
@@ -165,7 +188,9 @@ describe("images: records, export, GC and bad tars", () => {
   });
 
   test("a namespace's containerd.io/defaults/snapshotter label picks the snapshotter of a container from an image", async () => {
-    await d.client.namespaces.create("native-default", { "containerd.io/defaults/snapshotter": "native" });
+    await d.client.namespaces.create("native-default", {
+      labels: { "containerd.io/defaults/snapshotter": "native" },
+    });
     const ns = d.client.withNamespace("native-default");
     await ns.images.import(ociTar);
     const c = await ns.containers.create("from-native", { image: "acc/api:v1" });
@@ -173,6 +198,41 @@ describe("images: records, export, GC and bad tars", () => {
     const { stdout } = await ns.run({ image: "acc/api:v1" });
     assert.equal(stdout, "exported\n");
     await c.delete();
+  });
+
+  test("delete({ force: true }) of a container from an image with a running task leaves no container, task or snapshot", async () => {
+    const c = await d.client.containers.create("forced", {
+      image: "acc/api:v1",
+      args: ["/bin/sleep", "600"],
+    });
+    const task = await c.newTask();
+    await task.start();
+    await c.delete({ force: true });
+    await assert.rejects(d.client.containers.load("forced"), NotFoundError);
+    await assert.rejects(
+      d.client.raw.tasks.get({ containerId: "forced", execId: "" }, { namespace: d.client.namespace }),
+      NotFoundError,
+    );
+    await assert.rejects(d.client.snapshots().stat("forced"), NotFoundError);
+    assert.equal((await task.wait()).exitCode, 137);
+    await c.delete({ force: true });
+  });
+
+  test("entrypoint replaces the image's Entrypoint and drops its Cmd; args follow it", async () => {
+    const replaced = await d.client.run({ image: "acc/api:v1", entrypoint: ["/bin/echo", "from"] });
+    assert.equal(replaced.stdout, "from\n");
+    const withArgs = await d.client.run({ image: "acc/api:v1", entrypoint: ["/bin/echo"], args: ["a", "b"] });
+    assert.equal(withArgs.stdout, "a b\n");
+    const cleared = await d.client.run({ image: "acc/api:v1", entrypoint: [], args: ["/bin/echo", "bare"] });
+    assert.equal(cleared.stdout, "bare\n");
+  });
+
+  test("a spec given with an image is the base the image's config and the options go on", async () => {
+    const base = await d.client.containers.create("spec-base", { rootfs: d.rootfs, hostname: "based" });
+    const spec = await base.spec();
+    await base.delete();
+    const { stdout } = await d.client.run({ image: "acc/api:v1", spec, args: ["/bin/hostname"] });
+    assert.equal(stdout, "based\n");
   });
 
   test("creating a container from a missing image rejects with NotFoundError and leaves no snapshot", async () => {

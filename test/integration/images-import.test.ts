@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PassThrough, Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import { DeadlineExceededError } from "../../src/index.js";
 import { type BuiltImage, buildBusyboxImage } from "../../src/testing/index.js";
 import { ctr, readAll, uniqueId, useDaemon } from "../fixtures.js";
 
@@ -98,5 +101,32 @@ describe("images: import", () => {
       cwd: "/tmp",
     });
     assert.equal(result.stdout, "/tmp\noverride\n");
+  });
+  test("an import whose stream stalls mid-tar fails at its timeout and leaves no lease, ingest or image", async () => {
+    const tar = await readFile(ociTar);
+    const stalled = new PassThrough();
+    stalled.write(tar.subarray(0, tar.length >> 1)); // half the tar, then nothing more
+    const ns = d.client.withNamespace("import-stalled");
+    const err = await ns.images.import(stalled, { timeout: 1000 }).catch((e: unknown) => e);
+    assert.ok(err instanceof DeadlineExceededError, String(err));
+    assert.match(err.message, /import of import stream did not finish within 1000 ms/);
+    assert.deepEqual(await ns.leases.list(), []);
+    assert.deepEqual(await ns.images.list(), []);
+    assert.deepEqual(await ns.content.ingests(), []);
+  });
+
+  test("an export to a destination that never drains fails at its timeout and destroys it", async () => {
+    const stuck = new Writable({ highWaterMark: 1024, write() {} }); // never calls back
+    const err = await d.client.images
+      .export("acc/busybox:v1", stuck, { timeout: 500 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof DeadlineExceededError, String(err));
+    assert.match(err.message, /export of acc\/busybox:v1 did not finish within 500 ms/);
+    assert.equal(stuck.destroyed, true);
+  });
+  test("unpack({ timeout: 0 }) fails with DeadlineExceededError and leaves no lease", async () => {
+    const img = await d.client.images.get("acc/busybox:v1");
+    await assert.rejects(img.unpack({ timeout: 0 }), DeadlineExceededError);
+    assert.deepEqual(await d.client.leases.list(), []);
   });
 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import {
   DataLossError,
+  DeadlineExceededError,
   InternalError,
   InvalidArgumentError,
   NotFoundError,
@@ -73,6 +74,28 @@ describe("images: pull", () => {
     for (const s of servers) s.close();
     await Promise.all([registry?.stop(), secured?.stop(), image?.remove()]);
   });
+
+  /**
+   * Pushes a fresh image as `acc/<repo>:v1` and fronts the registry with a proxy that sends the
+   * image's big layer only in part, then stalls; everything else passes through.
+   */
+  async function stallingProxy(repo: string) {
+    const unique = await buildBusyboxImage({
+      files: { "/etc/unique": `${repo} ${Date.now()}\n`.repeat(50_000) },
+    });
+    await unique.push(`${registry.host}/acc/${repo}:v1`);
+    await unique.remove();
+    const front = await proxy(registry.url, async (req, res, forward) => {
+      if (req.method !== "GET" || !req.url?.includes("/blobs/")) return forward();
+      const body = Buffer.from(await (await fetch(`${registry.url}${req.url}`)).arrayBuffer());
+      res.writeHead(200, { "content-length": String(body.length) });
+      if (body.length > 100_000)
+        res.write(body.subarray(0, 1000)); // the big layer never finishes
+      else res.end(body);
+    });
+    servers.push(front.server);
+    return front;
+  }
 
   test("pull from a loopback registry reports progress, unpacks, and the image runs", async () => {
     const events: PullProgress[] = [];
@@ -284,27 +307,7 @@ describe("images: pull", () => {
   });
 
   test("an aborted pull rejects with AbortError and leaves no lease, ingest or image", async () => {
-    const front = await proxy(registry.url, async (req, res, forward) => {
-      if (req.method === "GET" && req.url?.includes("/blobs/")) {
-        const up = await fetch(`${registry.url}${req.url}`);
-        const body = Buffer.from(await up.arrayBuffer());
-        if (body.length > 100_000) {
-          res.writeHead(200, { "content-length": String(body.length) });
-          res.write(body.subarray(0, 1000));
-          return; // the big layer never finishes
-        }
-        res.writeHead(200, { "content-length": String(body.length) });
-        res.end(body);
-        return;
-      }
-      await forward();
-    });
-    servers.push(front.server);
-    const unique = await buildBusyboxImage({
-      files: { "/etc/unique": `abort ${Date.now()}\n`.repeat(50_000) },
-    });
-    await unique.push(`${registry.host}/acc/aborted:v1`);
-    await unique.remove();
+    const front = await stallingProxy("aborted");
     const ns = d.client.withNamespace("aborted");
     const controller = new AbortController();
     const pulling = ns.images.pull(`${front.host}/acc/aborted:v1`, {
@@ -317,5 +320,41 @@ describe("images: pull", () => {
     front.server.closeAllConnections();
     assert.deepEqual(await ns.images.list(), []);
     assert.deepEqual(await ns.leases.list(), []);
+  });
+  test("a pull from a registry that never answers fails with DeadlineExceededError at its timeout", async () => {
+    const silent = createServer(() => {}); // takes each request and never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    servers.push(silent);
+    const ns = d.client.withNamespace("stalled");
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const started = Date.now();
+    const err = await ns.images.pull(`${host}/acc/busybox:v1`, { timeout: 300 }).catch((e: unknown) => e);
+    assert.ok(err instanceof DeadlineExceededError, String(err));
+    assert.equal(err.statusCode(), 504);
+    assert.match(err.message, /pull .*acc\/busybox:v1 did not finish within 300 ms/);
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    silent.closeAllConnections();
+    assert.deepEqual(await ns.leases.list(), []);
+    assert.deepEqual(await ns.images.list(), []);
+  });
+
+  test("a pull whose layer stalls mid-body fails at its timeout and leaves no lease, ingest or image", async () => {
+    const front = await stallingProxy("stalled");
+    const ns = d.client.withNamespace("stalled-layer");
+    const err = await ns.images
+      .pull(`${front.host}/acc/stalled:v1`, { timeout: 1000 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof DeadlineExceededError, String(err));
+    front.server.closeAllConnections();
+    assert.deepEqual(await ns.leases.list(), []);
+    assert.deepEqual(await ns.images.list(), []);
+    assert.deepEqual(await ns.content.ingests(), []);
+  });
+
+  test("a pull that finishes within its timeout succeeds", async () => {
+    const img = await d.client.withNamespace("in-time").images.pull(`${registry.host}/acc/busybox:v1`, {
+      timeout: 60_000,
+    });
+    assert.equal(await img.isUnpacked(), true);
   });
 });

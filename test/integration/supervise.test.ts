@@ -161,6 +161,34 @@ describe("superviseContainerd", () => {
     assert.equal(timers(), baseline);
   });
 
+  test("stop() sends killSignal first", async () => {
+    const logPath = join(layout.dir, `${uniqueId("int")}.log`);
+    const binary = await fakeDaemon(layout, "echo up\nexec sleep 30");
+    const supervisor = new ContainerdSupervisor({ binary, address: layout.socket, logPath, restart: false });
+    const exited = supervisor.launch();
+    await eventually(async () => assert.match(await readFile(logPath, "utf8"), /up/));
+    await supervisor.stop({ killSignal: "SIGINT" });
+    assert.equal((await exited).signal, "SIGINT");
+  });
+
+  test("stop({ signal }) is an InvalidArgumentError pointing to killSignal, as is an unknown option", async () => {
+    const supervisor = new ContainerdSupervisor({ address: layout.socket, restart: false });
+    await assert.rejects(supervisor.stop({ signal: "SIGKILL" } as never), {
+      name: "InvalidArgumentError",
+      field: "signal",
+      message: /killSignal/,
+    });
+    await assert.rejects(supervisor.stop({ killSignal: "SIGNOPE" as never }), { field: "killSignal" });
+    await assert.rejects(supervisor.stop({ gracee: 5 } as never), { message: /did you mean grace\?/ });
+    assert.throws(() => new ContainerdSupervisor({ address: layout.socket, stopgrace: 1 } as never), {
+      field: "options.stopgrace",
+    });
+    assert.throws(
+      () => new ContainerdSupervisor({ address: layout.socket, restart: { maxDelays: 1 } } as never),
+      { field: "restart.maxDelays" },
+    );
+  });
+
   test("a daemon that exits at once rejects superviseContainerd with its exit, and schedules no restart", async () => {
     const baseline = timers();
     const binary = await fakeDaemon(layout, "exit 3");

@@ -24,7 +24,7 @@ describe("upstream client_test.go: namespace defaults", () => {
   /** A fresh namespace with `labels` (the daemon, and so the namespace, lives only for this file). */
   async function namespaceWith(labels: Record<string, string>): Promise<string> {
     const name = uniqueId("ns");
-    await d.client.namespaces.create(name, labels);
+    await d.client.namespaces.create(name, { labels });
     return name;
   }
 

@@ -1,5 +1,6 @@
 // The package as users get it: `npm pack` of this checkout, installed into a fresh project, used from
-// plain Node (no tsx, no "source" condition) and type-checked by a strict consumer.
+// plain Node (no tsx, no "source" condition) as ES modules and through require(), from a Jest test
+// (Jest's own CommonJS module system), and type-checked by strict ESM and CommonJS consumers.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { useDaemon } from "../fixtures.js";
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
+const jest = join(root, "node_modules/jest/bin/jest.js");
 
 async function npm(cwd: string, ...args: string[]): Promise<string> {
   const { stdout } = await exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
@@ -35,6 +37,54 @@ console.log(JSON.stringify({
 }));
 `;
 
+// The same run through require(): the CommonJS build, whose tar-stream chunk loads on demand.
+const requireScript = `
+const { Client, InvalidArgumentError, NotFoundError, isNotFound } = require("containerd-sdk");
+const { startContainerd } = require("containerd-sdk/testing");
+const { superviseContainerd } = require("containerd-sdk/daemon");
+const { Readable } = require("node:stream");
+const [address, fifoDir, rootfs] = process.argv.slice(2);
+(async () => {
+  const client = await Client.connect({ address, fifoDir, namespace: "required" });
+  const { exitCode, stdout } = await client.run({ rootfs, args: ["/bin/sh", "-c", "echo required; exit 5"] });
+  const missing = await client.containers.load("nope").catch((err) => err);
+  const notATar = await client.images.import(Readable.from([Buffer.alloc(1024)])).catch((err) => err);
+  await client.close();
+  console.log(JSON.stringify({
+    exitCode, stdout, harness: typeof startContainerd, daemon: typeof superviseContainerd,
+    notFound: missing instanceof NotFoundError && isNotFound(missing) && missing.statusCode(),
+    notATar: notATar instanceof InvalidArgumentError && notATar.message,
+  }));
+})();
+`;
+
+// A Jest test as a Jest user writes one, with the package's own harness: Jest loads it, and the
+// package, with its own module system.
+const jestTest = `
+const { Client, NotFoundError, isNotFound } = require("containerd-sdk");
+const { startContainerd } = require("containerd-sdk/testing");
+
+let ctr;
+beforeAll(async () => {
+  ctr = await startContainerd({ namespace: "jest-" + process.pid });
+}, 60000);
+afterAll(() => ctr?.stop());
+
+test("runs a container", async () => {
+  const rootfs = await ctr.rootfs();
+  const { exitCode, stdout } = await ctr.client.run({ rootfs, args: ["/bin/sh", "-c", "echo jest; exit 6"] });
+  expect({ exitCode, stdout }).toEqual({ exitCode: 6, stdout: "jest\\n" });
+});
+
+test("rejects with the SDK's typed errors", async () => {
+  expect(ctr.client).toBeInstanceOf(Client);
+  const missing = await ctr.client.containers.load("nope").catch((err) => err);
+  expect(missing).toBeInstanceOf(NotFoundError);
+  expect(isNotFound(missing)).toBe(true);
+  expect(missing.statusCode()).toBe(404);
+});
+`;
+
 const consumer = `
 import { Client, type ContainerInfo, type ExitStatus, InvalidArgumentError, oci } from "containerd-sdk";
 import { type ContainerdInstance, startContainerd } from "containerd-sdk/testing";
@@ -53,6 +103,28 @@ export async function lifecycle(ctr: ContainerdInstance): Promise<ExitStatus> {
   return status;
 }
 export const start: typeof startContainerd = startContainerd;
+`;
+
+// The same consumer compiled as CommonJS (its imports become require() calls).
+const cjsConsumer = `
+import { Client, type ExitStatus, InvalidArgumentError, isNotFound, oci } from "containerd-sdk";
+import type { SuperviseOptions } from "containerd-sdk/daemon";
+import { type ContainerdInstance, startContainerd } from "containerd-sdk/testing";
+
+export async function lifecycle(ctr: ContainerdInstance): Promise<ExitStatus> {
+  const client: Client = ctr.client;
+  const spec: Partial<oci.Spec> = { hostname: "typed" };
+  const c = await client.containers.create("typed", { rootfs: await ctr.rootfs(), args: ["/bin/true"], spec: spec as oci.Spec });
+  const task = await c.newTask({ stdio: "ignore" });
+  await task.start();
+  const status = await task.wait({ signal: AbortSignal.timeout(1000) });
+  await c.delete().catch((err: unknown) => {
+    if (!isNotFound(err)) throw new InvalidArgumentError("id", { field: "id", cause: err });
+  });
+  return status;
+}
+export const start: typeof startContainerd = startContainerd;
+export type Options = SuperviseOptions;
 `;
 
 const consumerTsconfig = {
@@ -97,8 +169,11 @@ describe("the packed tarball", () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  test("ships dist, README and LICENSE, and no source maps or sources", () => {
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/testing/index.js", "README.md", "LICENSE"]) {
+  test("ships dist (ESM and CommonJS), README and LICENSE, and no source maps or sources", () => {
+    const dist = ["index", "daemon/index", "testing/index"].flatMap((entry) =>
+      [".js", ".d.ts", ".cjs", ".d.cts"].map((ext) => `dist/${entry}${ext}`),
+    );
+    for (const f of [...dist, "README.md", "LICENSE"]) {
       assert.ok(files.includes(f), `${f} missing from ${tarball}`);
     }
     assert.deepEqual(
@@ -122,6 +197,48 @@ describe("the packed tarball", () => {
     });
   });
 
+  test("requires containerd-sdk, /testing and /daemon from CommonJS and runs a container", async () => {
+    const script = join(work, "consumer", "run.cjs");
+    await writeFile(script, requireScript);
+    const { stdout } = await exec(process.execPath, [script, d.ctr.address, d.ctr.fifoDir, d.rootfs], {
+      cwd: join(work, "consumer"),
+      timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout), {
+      exitCode: 5,
+      stdout: "required\n",
+      harness: "function",
+      daemon: "function",
+      notFound: 404,
+      notATar: "import stream: unrecognized image format (no oci-layout or manifest.json)",
+    });
+  });
+
+  test("runs a Jest test that starts the harness's containerd and runs a container (no Jest flags)", async () => {
+    const project = join(work, "consumer");
+    await writeFile(join(project, "sdk.test.cjs"), jestTest);
+    const result = await exec(
+      process.execPath,
+      [
+        jest,
+        "--rootDir",
+        project,
+        "--ci",
+        "--json",
+        "--no-watchman",
+        "--cacheDirectory",
+        join(work, "jest-cache"),
+      ],
+      { cwd: project, timeout: 120_000 },
+    ).catch((err: { stdout?: string; stderr?: string }) => err);
+    const report = JSON.parse(result.stdout ?? "{}") as { numPassedTests?: number; numTotalTests?: number };
+    assert.deepEqual(
+      { passed: report.numPassedTests, total: report.numTotalTests },
+      { passed: 2, total: 2 },
+      result.stderr,
+    );
+  });
+
   test("type-checks a strict consumer with skipLibCheck off", async () => {
     const project = join(work, "consumer");
     await writeFile(join(project, "consumer.ts"), consumer);
@@ -131,4 +248,32 @@ describe("the packed tarball", () => {
     );
     assert.equal("code" in result ? result.code : 0, 0, result.stdout);
   });
+
+  // node16 (and nodenext) read the `require` conditions; commonjs (node10, as with ts-jest's usual
+  // setup) reads `types` and `typesVersions`, with esModuleInterop as `tsc --init` sets it.
+  for (const options of [
+    { module: "node16", moduleResolution: "node16" },
+    { module: "commonjs", moduleResolution: "node10", esModuleInterop: true },
+  ]) {
+    const { module, moduleResolution } = options;
+    test(`type-checks a strict CommonJS consumer (module ${module}, moduleResolution ${moduleResolution})`, async () => {
+      const project = join(work, "consumer", `cjs-${module}`);
+      await exec("mkdir", ["-p", project]);
+      await writeFile(
+        join(project, "package.json"),
+        JSON.stringify({ name: "cjs-consumer", type: "commonjs" }),
+      );
+      await writeFile(join(project, "consumer.ts"), cjsConsumer);
+      const { compilerOptions } = consumerTsconfig;
+      const tsconfig = {
+        ...consumerTsconfig,
+        compilerOptions: { ...compilerOptions, ...options },
+      };
+      await writeFile(join(project, "tsconfig.json"), JSON.stringify(tsconfig));
+      const result = await exec(process.execPath, [tsc, "-p", project], { cwd: project }).catch(
+        (err: { stdout?: string }) => err,
+      );
+      assert.equal("code" in result ? result.code : 0, 0, result.stdout);
+    });
+  }
 });

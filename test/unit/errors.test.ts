@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { AbortError, isAbortError } from "abort-controller-x";
+import { AbortError } from "abort-controller-x";
 import { ClientError, Status } from "nice-grpc-common";
 import {
   AbortedError,
@@ -19,7 +19,8 @@ import {
   grpcStatus,
   InternalError,
   InvalidArgumentError,
-  isAborted,
+  isAbortError,
+  isAbortedByServer,
   isAlreadyExists,
   isCanceled,
   isConflict,
@@ -67,7 +68,7 @@ const PREDICATES = new Map<ErrorClass, (err: unknown) => boolean>([
   [NotImplementedError, isNotImplemented],
   [CanceledError, isCanceled],
   [DeadlineExceededError, isDeadlineExceeded],
-  [AbortedError, isAborted],
+  [AbortedError, isAbortedByServer],
   [InternalError, isInternal],
   [DataLossError, isDataLoss],
   [UnknownError, isUnknown],
@@ -480,6 +481,23 @@ describe("predicates", () => {
       assert.equal(isContainerdError(value), false);
       assert.equal(isNotFound(value), false);
       assert.equal(findContainerdError(value), undefined);
+    }
+  });
+
+  test("isAbortError knows a caller's abort from abort-controller-x, the platform and AbortSignal.timeout", () => {
+    assert.equal(isAbortError(new AbortError()), true);
+    assert.equal(isAbortError(AbortSignal.abort().reason), true);
+    assert.equal(isAbortError(new DOMException("late", "TimeoutError")), true);
+    assert.equal(isAbortError(new Error("wrapped", { cause: new AbortError() })), true);
+  });
+
+  test("isAbortError is false for containerd's ABORTED, which isAbortedByServer names", () => {
+    const aborted = fromGrpcError(new ClientError(PATH, Status.ABORTED, "lease expired: aborted"));
+    assert.equal(isAbortError(aborted), false);
+    assert.equal(isAbortedByServer(aborted), true);
+    assert.equal(isAbortedByServer(new AbortError()), false);
+    for (const value of [new Error("x"), "AbortError", undefined, null, { name: "TimeoutError" }]) {
+      assert.equal(isAbortError(value), false);
     }
   });
 

@@ -429,7 +429,7 @@ describe("buildSpec: resources", () => {
     rejects(
       () => toLinuxResources({ memoryLimit: 5 } as never),
       "resources.memoryLimit",
-      /not a known option/,
+      /^resources\.memoryLimit: unknown option/,
     );
   });
 
@@ -438,14 +438,14 @@ describe("buildSpec: resources", () => {
   });
 });
 
-describe("buildSpec: spec override", () => {
+describe("buildSpec: a base spec", () => {
   const custom: Spec = {
     ociVersion: "1.0.2",
     process: { user: { uid: 1, gid: 1 }, cwd: "/", args: ["/bin/true"] },
     root: { path: "rootfs" },
   };
 
-  test("spec override is returned as a deep copy", () => {
+  test("alone, it is returned as a deep copy", () => {
     const spec = build({ spec: custom });
     assert.deepEqual(spec, custom);
     assert.notEqual(spec, custom);
@@ -453,16 +453,37 @@ describe("buildSpec: spec override", () => {
     assert.deepEqual(custom.process?.args, ["/bin/true"]);
   });
 
-  test("spec override drops undefined fields the way JSON does", () => {
+  test("undefined fields vanish the way JSON drops them", () => {
     const spec = build({ spec: { ...custom, hostname: undefined } });
     assert.equal("hostname" in spec, false);
   });
 
-  test("spec override excludes other options", () => {
-    rejects(() => build({ spec: custom, args: ["/bin/sh"], cwd: "/" }), "spec", /args, cwd/);
+  test("the other options apply on top of it, as on the default spec", () => {
+    const spec = build({
+      spec: custom,
+      args: ["/bin/sh"],
+      cwd: "/srv",
+      env: { A: "1" },
+      hostname: "web",
+      resources: { pids: 5 },
+    });
+    assert.deepEqual(spec.process, {
+      user: { uid: 1, gid: 1 },
+      cwd: "/srv",
+      args: ["/bin/sh"],
+      env: ["A=1"],
+    });
+    assert.equal(spec.hostname, "web");
+    assert.deepEqual(spec.linux, { resources: { pids: { limit: 5 } } });
+    assert.deepEqual(spec.root, custom.root);
   });
 
-  test("spec override must have an ociVersion", () => {
+  test("a section no option touches stays absent", () => {
+    const spec = build({ spec: { ociVersion: "1.0.2" }, annotations: { a: "b" } });
+    assert.deepEqual(spec, { ociVersion: "1.0.2", annotations: { a: "b" } });
+  });
+
+  test("it must have an ociVersion", () => {
     rejects(() => build({ spec: {} as Spec }), "spec");
   });
 });

@@ -29,3 +29,24 @@ export function parseChallenge(header: string | null): Challenge | undefined {
 export function basicHeader(auth: RegistryAuth): string {
   return `Basic ${Buffer.from(`${auth.username ?? ""}:${auth.password ?? ""}`).toString("base64")}`;
 }
+
+/**
+ * @internal Token scopes as one space-separated string: the actions asked for one resource are
+ * joined (`repository:a/b:pull` and `repository:a/b:push` become `repository:a/b:pull,push`), so a
+ * push's token also covers the pulls a registry's challenge names; sorted, as the Go client sends them.
+ */
+export function mergeScopes(scopes: Iterable<string>): string {
+  const actions = new Map<string, Set<string>>();
+  for (const scope of scopes) {
+    const at = scope.lastIndexOf(":");
+    if (!scope || at <= 0) continue;
+    const resource = scope.slice(0, at);
+    const set = actions.get(resource) ?? new Set();
+    for (const action of scope.slice(at + 1).split(",")) if (action) set.add(action);
+    actions.set(resource, set);
+  }
+  return [...actions]
+    .map(([resource, set]) => `${resource}:${[...set].sort().join(",")}`)
+    .sort()
+    .join(" ");
+}

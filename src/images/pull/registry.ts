@@ -1,8 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
 import createDebug from "debug";
-import { fromHttpStatus } from "../../errors/index.js";
-import { basicHeader, parseChallenge, type RegistryAuth } from "./auth.js";
+import { DataLossError, fromHttpStatus, isContainerdError, UnavailableError } from "../../errors/index.js";
+import { basicHeader, mergeScopes, parseChallenge, type RegistryAuth } from "./auth.js";
 
 const debug = createDebug("containerd-sdk:images");
 
@@ -15,57 +16,72 @@ export function isLoopbackHost(host: string): boolean {
   return name === "localhost" || name === "::1" || /^127\./.test(name);
 }
 
+/** What {@link RegistryClient.fetch} takes. @internal */
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  /** A small body (a manifest), sent again after an auth challenge. */
+  body?: Uint8Array;
+  signal?: AbortSignal;
+  /** Statuses >= 400 returned rather than thrown. */
+  okStatuses?: number[];
+}
+
+/** What {@link RegistryClient.stream} and {@link RegistryClient.upload} take. @internal */
+export interface StreamInit {
+  headers?: Record<string, string>;
+  /** Opens the body afresh for each attempt (an auth challenge means sending it again). */
+  body?: () => Readable;
+  signal?: AbortSignal;
+}
+
 /**
  * HTTP to one registry repository, answering auth challenges: Basic with the given credentials,
  * Bearer through the challenge's token endpoint (anonymous or with credentials); tokens cached.
+ * A client for a push asks tokens for `pull,push`.
  * @internal
  */
 export class RegistryClient {
   readonly base: string;
   readonly #auth: RegistryAuth | undefined;
-  readonly #repository: string;
+  readonly #scope: string;
   readonly #where: string;
   #authorization: string | undefined;
+  /** The answer to a challenge being worked out, which requests refused meanwhile share. */
+  #answering: Promise<boolean> | undefined;
 
   constructor(
     host: string,
     repository: string,
-    options: { plainHttp?: boolean; auth?: RegistryAuth; where: string },
+    options: { plainHttp?: boolean; auth?: RegistryAuth; where: string; push?: boolean },
   ) {
     const apiHost = host === "docker.io" ? "registry-1.docker.io" : host;
     const scheme = options.plainHttp || isLoopbackHost(host) ? "http" : "https";
     this.base = `${scheme}://${apiHost}/v2/${repository}`;
     this.#auth = options.auth;
-    this.#repository = repository;
+    this.#scope = `repository:${repository}:${options.push ? "pull,push" : "pull"}`;
     this.#where = options.where;
     if (options.auth?.token) this.#authorization = `Bearer ${options.auth.token}`;
   }
 
   /** A request to `base + path`; retried once after an auth challenge. Throws typed errors for >= 400. */
-  async fetch(
-    path: string,
-    init: { method?: string; headers?: Record<string, string>; signal?: AbortSignal; okStatuses?: number[] },
-  ): Promise<Response> {
+  async fetch(path: string, init: FetchInit): Promise<Response> {
     const url = `${this.base}${path}`;
+    const method = init.method ?? "GET";
     for (let attempt = 0; ; attempt++) {
+      const sent = this.#authorization;
       const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
-      if (this.#authorization) headers.Authorization = this.#authorization;
-      let res: Response;
-      try {
-        res = await fetch(url, { method: init.method ?? "GET", headers, signal: init.signal });
-      } catch (err) {
-        if ((err as Error).name === "AbortError") throw err;
-        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      debug("%s %s → %d", init.method ?? "GET", url, res.status);
-      if (res.status === 401 && attempt === 0 && (await this.#answer(res, init.signal))) continue;
+      if (sent) headers.Authorization = sent;
+      const res = await this.#reach(url, () =>
+        fetch(url, { method, headers, body: init.body, signal: init.signal }),
+      );
+      debug("%s %s → %d", method, url, res.status);
+      if (res.status === 401 && attempt === 0 && (await this.#answer(res, sent, init.signal))) continue;
       if (res.status >= 400 && !init.okStatuses?.includes(res.status)) {
         const text = await res.text().catch(() => "");
         throw fromHttpStatus(
           res.status,
-          `${this.#where}: ${init.method ?? "GET"} ${url}: ${res.status} ${res.statusText}${summary(text)}`,
+          `${this.#where}: ${method} ${url}: ${res.status} ${res.statusText}${summary(text)}`,
         );
       }
       return res;
@@ -77,57 +93,74 @@ export class RegistryClient {
    * as fetch. Answers one auth challenge, follows up to 10 redirects (Authorization is not sent to
    * another host), and throws typed errors for >= 400.
    */
-  async stream(
-    path: string,
-    init: { headers?: Record<string, string>; signal?: AbortSignal },
-  ): Promise<IncomingMessage> {
-    let url = new URL(`${this.base}${path}`);
-    const origin = url.host;
+  stream(path: string, init: StreamInit): Promise<IncomingMessage> {
+    return this.#send("GET", new URL(`${this.base}${path}`), init);
+  }
+
+  /**
+   * A PUT of a blob's bytes to `url` (an upload's Location) with node:http, streaming `init.body`
+   * (give `Content-Length` in the headers). Answers one auth challenge; throws typed errors for >= 400.
+   */
+  upload(url: URL, init: StreamInit): Promise<IncomingMessage> {
+    return this.#send("PUT", url, init);
+  }
+
+  async #send(method: string, start: URL, init: StreamInit): Promise<IncomingMessage> {
+    // A refused upload's connection still expects the rest of its body: close it rather than reuse it.
+    const done = (res: IncomingMessage) => (init.body ? res.destroy() : res.resume());
+    let url = start;
     let challenged = false;
     for (let hops = 0; hops <= 10; ) {
+      const sent = this.#authorization;
       const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...init.headers };
-      if (this.#authorization && url.host === origin) headers.Authorization = this.#authorization;
-      let res: IncomingMessage;
-      try {
-        res = await get(url, headers, init.signal);
-      } catch (err) {
-        if ((err as Error).name === "AbortError") throw err;
-        throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
+      if (sent && this.#sameHost(url)) headers.Authorization = sent;
+      // Upload and redirect URLs may carry signed queries: logs and errors show origin and path only.
+      const plain = `${url.origin}${url.pathname}`;
+      const shown = `${method} ${plain}`;
+      const res = await this.#reach(plain, () => send(method, url, headers, init.body?.(), init.signal));
       const status = res.statusCode ?? 0;
-      debug("GET %s → %d (stream)", url, status);
+      debug("%s → %d (stream)", shown, status);
       if (status === 401 && !challenged) {
         challenged = true;
-        res.resume();
-        const header = res.headers["www-authenticate"];
-        if (
-          await this.#answerChallenge(
-            Array.isArray(header) ? (header[0] ?? null) : (header ?? null),
-            init.signal,
-          )
-        ) {
-          continue;
-        }
-        throw fromHttpStatus(401, `${this.#where}: GET ${url}: 401 Unauthorized`);
+        done(res);
+        const header = res.headers["www-authenticate"] ?? null;
+        if (await this.#answerChallenge(header, sent, init.signal)) continue;
+        throw fromHttpStatus(401, `${this.#where}: ${shown}: 401 Unauthorized`);
       }
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
+      if (method === "GET" && status >= 300 && status < 400 && res.headers.location) {
+        done(res);
         url = new URL(res.headers.location, url);
         hops++;
         continue;
       }
       if (status >= 400) {
-        res.resume();
+        const text = await readText(res);
+        done(res);
         throw fromHttpStatus(
           status,
-          `${this.#where}: GET ${url}: ${status} ${res.statusMessage ?? ""}`.trimEnd(),
+          `${this.#where}: ${shown}: ${status} ${res.statusMessage ?? ""}${summary(text)}`,
         );
       }
       return res;
     }
-    throw fromHttpStatus(502, `${this.#where}: GET ${url}: too many redirects`);
+    throw fromHttpStatus(502, `${this.#where}: ${method} ${url.origin}${url.pathname}: too many redirects`);
+  }
+
+  /** Whether `url` is on the registry's host: credentials are never sent anywhere else. */
+  #sameHost(url: URL): boolean {
+    return url.host === new URL(this.base).host;
+  }
+
+  /** Runs one request; a network failure becomes an UnavailableError naming `url`. */
+  async #reach<T>(url: string | URL, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      if ((err as Error).name === "AbortError" || isContainerdError(err)) throw err;
+      throw fromHttpStatus(503, `${this.#where}: cannot reach ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   /**
@@ -171,13 +204,29 @@ export class RegistryClient {
     return fetch(get, { headers, signal });
   }
 
-  /** Works out the Authorization header a 401 asks for; false when there is nothing to try. */
-  async #answer(res: Response, signal: AbortSignal | undefined): Promise<boolean> {
+  async #answer(res: Response, sent: string | undefined, signal: AbortSignal | undefined): Promise<boolean> {
     await res.body?.cancel().catch(() => {});
-    return this.#answerChallenge(res.headers.get("www-authenticate"), signal);
+    return this.#answerChallenge(res.headers.get("www-authenticate"), sent, signal);
   }
 
-  async #answerChallenge(header: string | null, signal: AbortSignal | undefined): Promise<boolean> {
+  /**
+   * Works out the Authorization header a 401 asks for; false when there is nothing to try. Requests
+   * refused together (parallel uploads) share one answer, and one sent before another's answer
+   * came simply tries again with it: one token per push, not one per blob.
+   */
+  #answerChallenge(
+    header: string | null,
+    sent: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    if (this.#authorization !== sent) return Promise.resolve(true);
+    this.#answering ??= this.#challenge(header, signal).finally(() => {
+      this.#answering = undefined;
+    });
+    return this.#answering;
+  }
+
+  async #challenge(header: string | null, signal: AbortSignal | undefined): Promise<boolean> {
     const challenge = parseChallenge(header);
     if (!challenge) return false;
     if (challenge.scheme === "basic") {
@@ -186,9 +235,7 @@ export class RegistryClient {
       return true;
     }
     if (challenge.scheme !== "bearer" || !challenge.params.realm) return false;
-    const scopes = new Set([`repository:${this.#repository}:pull`]);
-    for (const s of (challenge.params.scope ?? "").split(" ")) if (s) scopes.add(s);
-    const scope = [...scopes].sort().join(" ");
+    const scope = mergeScopes([this.#scope, ...(challenge.params.scope ?? "").split(" ")]);
     const url = new URL(challenge.params.realm);
     let tokenRes: Response;
     try {
@@ -214,14 +261,74 @@ export class RegistryClient {
   }
 }
 
-/** One GET with node:http or node:https; resolves with the response head. */
-function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+/**
+ * One request with node:http or node:https, streaming `body` when given; resolves with the response
+ * head. A body that fails (its source broke, or the signal fired) fails the request with its error.
+ */
+function send(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: Readable | undefined,
+  signal?: AbortSignal,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = request(url, { method: "GET", headers, signal }, resolve);
-    req.once("error", reject);
-    req.end();
+    const req = request(url, { method, headers, signal }, (res) => {
+      // A registry that refuses before the body is through reads no more of it: stop reading the source.
+      if (body && (res.statusCode ?? 0) >= 300 && !body.readableEnded) {
+        body.unpipe(req);
+        body.destroy();
+      }
+      resolve(res);
+    });
+    req.on("error", (err) => {
+      body?.destroy();
+      reject(err);
+    });
+    if (!body) return void req.end();
+    body.on("error", (err) => {
+      req.destroy();
+      reject(err);
+    });
+    body.pipe(req);
   });
+}
+
+/** Up to 4 KiB of an error response's body, for the message; the rest is drained. */
+async function readText(res: IncomingMessage): Promise<string> {
+  let text = "";
+  try {
+    for await (const chunk of res) if (text.length < 4096) text += String(chunk);
+  } catch {
+    // A body that breaks off says no more than its status.
+  }
+  return text.slice(0, 4096);
+}
+
+/**
+ * @internal A response body in memory, failing with DataLossError once it passes `limit` bytes (a
+ * hostile registry cannot fill memory) and with UnavailableError when it breaks off.
+ */
+export async function readBody(res: Response, limit: number, what: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (size > limit) throw new DataLossError(`${what}: the body runs past ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw bodyError(err, `${what} broke off`);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** @internal A broken response body as UnavailableError (retrying may help); an abort stays as it is. */
+export function bodyError(err: unknown, message: string): unknown {
+  if ((err as Error)?.name === "AbortError" || isContainerdError(err)) return err;
+  return new UnavailableError(`${message}: ${(err as Error)?.message ?? err}`, { cause: err });
 }
 
 function summary(text: string): string {
