@@ -5,19 +5,20 @@
 //   and last record's timestamps (the pipeline's own rate, container start left out) and end to end;
 //   CPU of the processes that carry the output (SDK: logging daemon, logger, shim; Docker: dockerd,
 //   shim) per MiB.
-//   memory: N idle containers with logs. SDK: the loggers' PSS, the daemon's RSS (shared by all) and
-//   its growth per container, the shims' PSS against null-IO containers. Docker: dockerd's Go heap and
-//   stacks after a forced GC (and RSS), N containers with json-file against N with `--log-driver none`.
+//   memory: N idle containers with logs. SDK: the loggers' PSS and private pages, the daemon's RSS and
+//   anonymous memory (one per host, shared by all), the shims' PSS beside null-IO and piped (FIFO)
+//   containers; per container = logger PSS + shim growth. Docker: dockerd's Go heap and stacks after
+//   a forced GC (and RSS), N containers with json-file against N with `--log-driver none`.
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Container } from "containerd-sdk";
+import type { Container, Task } from "containerd-sdk";
 import { type Bench, emit, median, note, round } from "./common.js";
 import { type Docker, startDocker } from "./docker.js";
 import { dockerJsonSpan, dockerMemory } from "./logs-docker.js";
-import { cpuSeconds, findPids, pss, rss, shimPid } from "./procfs.js";
+import { anonymous, cpuSeconds, findPids, privateDirty, pss, rss, shimPid } from "./procfs.js";
 
 export interface LogsBenchOptions {
   rounds: number;
@@ -131,52 +132,73 @@ function emitBursts(impl: string, opts: LogsBenchOptions, runs: Burst[]): void {
   });
 }
 
-/** N idle containers logging with the SDK, then N with null IO; per-container figures. */
-async function sdkMemory(bench: Bench, root: string, n: number): Promise<void> {
-  const started: Container[] = [];
-  const run = async (log: boolean) => {
-    const c = await bench.client.containers.create(bench.nextId("idle"), {
-      rootfs: bench.rootfs,
-      args: ["/bin/sleep", "3600"],
-    });
-    started.push(c);
-    await (await c.newTask(log ? { log: true } : {})).start();
-  };
-  const cleanup = async () => {
-    for (const c of started.splice(0)) {
-      await (await c.task()).delete({ force: true });
+type IdleMode = "log" | "null-io" | "fifo";
+
+/** `n` idle containers with `mode`'s stdio; `measure` runs while they are up, then they are deleted. */
+async function withIdle<T>(
+  bench: Bench,
+  n: number,
+  mode: IdleMode,
+  measure: (ids: string[]) => T,
+): Promise<T> {
+  const started: Array<{ c: Container; task: Task }> = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const args = ["/bin/sleep", "3600"];
+      const c = await bench.client.containers.create(bench.nextId("idle"), { rootfs: bench.rootfs, args });
+      const task = await c.newTask(mode === "log" ? { log: true } : mode === "fifo" ? { stdio: "pipe" } : {});
+      started.push({ c, task });
+      task.stdout?.resume();
+      task.stderr?.resume();
+      await task.start();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return measure(started.map(({ c }) => c.id));
+  } finally {
+    for (const { c, task } of started) {
+      await task.delete({ force: true });
       await c.delete();
     }
-  };
-  try {
-    await run(true);
-    const daemon = daemonPid(root) ?? 0;
-    const daemonOne = rss(daemon);
-    for (let i = 1; i < n; i++) await run(true);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const loggers = (await readdir(join(root, ".loggers"))).map(Number);
-    const loggerPss = median(loggers.map(pss));
-    const shimLog = median(started.map((c) => pss(shimPid(c.id) ?? 0)));
-    const daemonN = rss(daemon);
-    await cleanup();
-    for (let i = 0; i < n; i++) await run(false);
-    const shimNull = median(started.map((c) => pss(shimPid(c.id) ?? 0)));
-    const perContainer = loggerPss + (shimLog - shimNull) + daemonN / n;
-    emit({
-      workload: "logs-memory",
-      impl: "sdk",
-      containers: n,
-      loggers: loggers.length,
-      logger_pss_kib: round(loggerPss / KiB),
-      daemon_rss_mib: round(daemonN / MiB),
-      daemon_growth_kib_per_container: round((daemonN - daemonOne) / (n - 1) / KiB),
-      shim_pss_kib: round(shimLog / KiB),
-      shim_pss_null_io_kib: round(shimNull / KiB),
-      per_container_kib: round(perContainer / KiB),
-    });
-  } finally {
-    await cleanup();
   }
+}
+
+const shimPss = (ids: string[]) => median(ids.map((id) => pss(shimPid(id) ?? 0)));
+
+/**
+ * N idle containers logging with the SDK: the loggers' PSS and private memory, the daemon's, and
+ * the shims' PSS beside null-IO and FIFO (piped, as Docker's shim copies) containers.
+ */
+async function sdkMemory(bench: Bench, root: string, n: number): Promise<void> {
+  const logged = await withIdle(bench, n, "log", async () => {
+    const loggers = (await readdir(join(root, ".loggers"))).map(Number);
+    const daemon = daemonPid(root) ?? 0;
+    return {
+      loggers: loggers.length,
+      pss: median(loggers.map(pss)),
+      private: median(loggers.map(privateDirty)),
+      daemonRss: rss(daemon),
+      daemonAnon: anonymous(daemon),
+    };
+  });
+  const shims = {
+    log: await withIdle(bench, n, "log", shimPss),
+    null: await withIdle(bench, n, "null-io", shimPss),
+    fifo: await withIdle(bench, n, "fifo", shimPss),
+  };
+  emit({
+    workload: "logs-memory",
+    impl: "sdk",
+    containers: n,
+    loggers: logged.loggers,
+    logger_pss_kib: round(logged.pss / KiB),
+    logger_private_dirty_kib: round(logged.private / KiB),
+    daemon_rss_mib: round(logged.daemonRss / MiB),
+    daemon_anonymous_mib: round(logged.daemonAnon / MiB),
+    shim_pss_kib: round(shims.log / KiB),
+    shim_pss_null_io_kib: round(shims.null / KiB),
+    shim_pss_fifo_kib: round(shims.fifo / KiB),
+    per_container_kib: round((logged.pss + (shims.log - shims.null)) / KiB),
+  });
 }
 
 export async function logsWorkload(bench: Bench, opts: LogsBenchOptions): Promise<void> {

@@ -17,6 +17,10 @@ function kbField(file: string, field: string): number {
 
 /** Proportional set size: private pages plus a share of each shared one (what N copies cost each). */
 export const pss = (pid: number): number => kbField(`/proc/${pid}/smaps_rollup`, "Pss");
+/** Pages written by this process alone (its floor: what one more copy costs at the least). */
+export const privateDirty = (pid: number): number => kbField(`/proc/${pid}/smaps_rollup`, "Private_Dirty");
+/** Anonymous memory (heap, stacks): resident memory no file backs. */
+export const anonymous = (pid: number): number => kbField(`/proc/${pid}/smaps_rollup`, "Anonymous");
 /** Resident set size. */
 export const rss = (pid: number): number => kbField(`/proc/${pid}/status`, "VmRSS");
 

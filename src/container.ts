@@ -189,9 +189,8 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     options = checkOptions(options, NEW_TASK_KEYS);
     if (options.log !== undefined) {
       const { log: _, ...rest } = options;
-      return withTaskLog(this.namespace, this.id, options, (logBinary) =>
-        this.newTask({ ...rest, logBinary }),
-      );
+      const target = { namespace: this.namespace, id: this.id, remote: this.#ctx.remote };
+      return withTaskLog(target, options, (logBinary) => this.newTask({ ...rest, logBinary }));
     }
     const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
     if (mounts === undefined && this.#info.snapshotKey) {

@@ -5,7 +5,9 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
+import type { Container, NewTaskOptions, Task } from "../src/index.js";
 import { logLayout } from "../src/logs/layout.js";
+import { type Daemon, uniqueId } from "./fixtures.js";
 
 /** Everything an async iterable yields. */
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -71,4 +73,26 @@ export function useLogDir(prefix: string): () => string {
     await rm(root, { recursive: true, force: true });
   });
   return () => root;
+}
+
+/**
+ * A container running `script` in sh, its task created with `options` (default `{ log: true }`) and
+ * started; both deleted after the file's tests.
+ */
+export async function startLogging(
+  d: Daemon,
+  script: string,
+  options: NewTaskOptions = { log: true },
+): Promise<{ c: Container; task: Task }> {
+  const c = await d.client.containers.create(uniqueId("log"), {
+    rootfs: d.rootfs,
+    args: ["/bin/sh", "-c", script],
+  });
+  const task = await c.newTask(options);
+  d.defer(async () => {
+    await task.delete({ force: true }).catch(() => undefined);
+    await c.delete().catch(() => undefined);
+  });
+  await task.start();
+  return { c, task };
 }

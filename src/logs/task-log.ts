@@ -16,20 +16,34 @@ export interface TaskLogInput {
   stdio?: unknown;
 }
 
+/** @internal The container whose task logs; `remote` when containerd is reached over TCP. */
+export interface LogTarget {
+  namespace: string;
+  id: string;
+  remote?: boolean;
+}
+
 /**
  * @internal Creates a task whose stdout and stderr go to the container's log: checks `log`,
  * installs the logger script, makes sure the logging daemon runs (holding a connection so it
  * cannot go idle meanwhile) and calls `create` with the binary the shim must start.
  *
- * @throws InvalidArgumentError naming `log`, `log.maxSize`, `log.maxFiles` or `log.path`.
+ * @throws InvalidArgumentError naming `log`, `log.maxSize`, `log.maxFiles` or `log.path`, or
+ * `log` for a remote daemon.
  */
 export async function withTaskLog<T>(
-  namespace: string,
-  id: string,
+  target: LogTarget,
   options: TaskLogInput,
   create: (logBinary: LogBinaryOption) => Promise<T>,
 ): Promise<T> {
+  const { namespace, id } = target;
   const config = checkLogOption(options.log);
+  if (target.remote) {
+    // The shim runs the logger on containerd's host, and the daemon writes files there.
+    throw new InvalidArgumentError("log: needs containerd on this host (not over TCP); use logBinary", {
+      field: "log",
+    });
+  }
   if (options.logPath !== undefined || options.logBinary !== undefined) {
     throw new InvalidArgumentError("log: give log, logPath or logBinary, not several", { field: "log" });
   }

@@ -2,26 +2,14 @@ import assert from "node:assert/strict";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { Container, LogEntry } from "../../src/index.js";
+import type { LogEntry, NewTaskOptions } from "../../src/index.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
-import { collect, logDaemonPids, until, useLogDir } from "../logs-fixtures.js";
+import { collect, logDaemonPids, startLogging, until, useLogDir } from "../logs-fixtures.js";
 
 const d = useDaemon();
 const root = useLogDir("logs-daemon-");
 
-async function logging(script: string, log: Parameters<Container["newTask"]>[0] = { log: true }) {
-  const c = await d.client.containers.create(uniqueId("log"), {
-    rootfs: d.rootfs,
-    args: ["/bin/sh", "-c", script],
-  });
-  const task = await c.newTask(log);
-  d.defer(async () => {
-    await task.delete({ force: true }).catch(() => undefined);
-    await c.delete().catch(() => undefined);
-  });
-  await task.start();
-  return { c, task };
-}
+const logging = (script: string, options?: NewTaskOptions) => startLogging(d, script, options);
 
 /** The pids of the loggers announced in the log directory. */
 const loggerPids = async () => (await readdir(join(root(), ".loggers"))).map(Number);

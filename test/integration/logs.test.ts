@@ -4,28 +4,21 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
-import { type Container, InvalidArgumentError, type LogEntry, NotFoundError } from "../../src/index.js";
+import {
+  type Container,
+  InvalidArgumentError,
+  type LogEntry,
+  type NewTaskOptions,
+  NotFoundError,
+} from "../../src/index.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
-import { collect, useLogDir } from "../logs-fixtures.js";
+import { collect, startLogging, useLogDir } from "../logs-fixtures.js";
 
 const d = useDaemon();
 // After the daemon's: its teardown deletes the tasks first, so the loggers are gone when the logging daemon stops.
 const root = useLogDir("logs-");
 
-/** A container running `script` in sh, its task created with `log` and started. */
-async function logging(script: string, log: Parameters<Container["newTask"]>[0] = { log: true }) {
-  const c = await d.client.containers.create(uniqueId("log"), {
-    rootfs: d.rootfs,
-    args: ["/bin/sh", "-c", script],
-  });
-  const task = await c.newTask(log);
-  d.defer(async () => {
-    await task.delete({ force: true }).catch(() => undefined);
-    await c.delete().catch(() => undefined);
-  });
-  await task.start();
-  return { c, task };
-}
+const logging = (script: string, options?: NewTaskOptions) => startLogging(d, script, options);
 
 const text = (entries: LogEntry[]) => entries.map((e) => e.data);
 

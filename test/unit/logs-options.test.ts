@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "../../src/errors/index.js";
 import { logLayout } from "../../src/logs/layout.js";
 import { checkLogOption, checkLogsOptions } from "../../src/logs/options.js";
 import { loggerScript } from "../../src/logs/script.js";
+import { withTaskLog } from "../../src/logs/task-log.js";
 import { formatNs } from "../../src/logs/timestamp.js";
 
 function throwsField(fn: () => unknown, field: string): void {
@@ -20,6 +21,19 @@ describe("log options", () => {
     throwsField(() => checkLogOption({ maxFiles: 0 }), "log.maxFiles");
     throwsField(() => checkLogOption({ path: "logs/app.log" }), "log.path");
     throwsField(() => checkLogOption("yes"), "log");
+  });
+
+  test("log with a remote containerd, with logPath, or with piped stdio is refused before anything is made", async () => {
+    const never = () => Promise.reject(new Error("created"));
+    const rejects = (target: { remote?: boolean }, options: Record<string, unknown>, field: string) =>
+      assert.rejects(withTaskLog({ namespace: "n", id: "c", ...target }, options, never), (err: unknown) => {
+        assert.ok(err instanceof InvalidArgumentError, String(err));
+        assert.equal(err.field, field);
+        return true;
+      });
+    await rejects({ remote: true }, { log: true }, "log");
+    await rejects({}, { log: true, logPath: "/var/log/x" }, "log");
+    await rejects({}, { log: true, stdio: "pipe" }, "stdio");
   });
 
   test("logs() options are checked", () => {
