@@ -3,7 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { LogEntry, NewTaskOptions } from "../../src/index.js";
-import { uniqueId, useDaemon } from "../fixtures.js";
+import { useDaemon } from "../fixtures.js";
 import { collect, logDaemonPids, startLogging, until, useLogDir } from "../logs-fixtures.js";
 
 const d = useDaemon();
