@@ -1,7 +1,7 @@
 // Runs every workload and prints JSON lines: one per (workload, implementation) with the median,
 // min and max over the rounds (SDK and Go alternate within each round, on one daemon), and with
 // $GOCMP a ratio line per workload (SDK / Go; below 1 means the SDK is faster).
-//   npm run bench [-- lifecycle exec stdout memory rss exit-latency]   (no names: all of them)
+//   npm run bench [-- lifecycle exec stdout memory rss exit-latency logs]   (no names: all of them)
 //   npm run bench -- explain   (or --explain; only when named): the time of one lifecycle and one
 //   exec, phase by phase, client against daemon (bench/explain.ts)
 //   npm run bench -- cold-start: whole processes after `npm run build`: bare node, importing the
@@ -14,7 +14,9 @@
 // BENCH_EXPLAIN_OPS (30 lifecycles and 30 execs per round of the CPU-by-layer profile),
 // BENCH_RSS_N (1000), BENCH_RSS_CHECKPOINT (100),
 // BENCH_RSS_CONCURRENCY (1), BENCH_RSS_PIPE_EVERY (2; 0 = null IO only), BENCH_LATENCY_LIVE (1000),
-// BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims).
+// BENCH_LATENCY_SEQUENTIAL (100), BENCH_LATENCY_BURST (100), BENCH_LATENCY_GROUPS (10 shims),
+// BENCH_LOGS_MIB (128 per burst), BENCH_LOGS_LINE (100-byte lines), BENCH_LOGS_N (20 idle logging
+// containers); BENCH_DOCKER=1 runs Docker's json-file beside the SDK's logs (bench/logs.ts).
 //   npm run bench -- network (only when named; root, iptables, and docker.io for the comparison):
 //   create to first HTTP answer on a published port and teardown, SDK beside Docker, BENCH_NET_N (4)
 //   lifecycles of each per round; then `network-teardown`: host counts before and after
@@ -39,6 +41,7 @@ import { execWorkload } from "./exec.js";
 import { exitLatencyWorkload } from "./exit-latency.js";
 import { explainWorkload } from "./explain.js";
 import { lifecycleWorkload } from "./lifecycle.js";
+import { logsWorkload } from "./logs.js";
 import { memoryWorkload } from "./memory.js";
 import { networkTeardownWorkload, networkWorkload } from "./network.js";
 import { rssWorkload } from "./rss.js";
@@ -191,6 +194,17 @@ if (selected("network-teardown")) {
     concurrency: envInt("BENCH_NET_TEARDOWN_CONC", 4),
   };
   await networkTeardownWorkload(bench, teardown);
+}
+if (selected("logs")) {
+  const logs = {
+    rounds,
+    mib: envInt("BENCH_LOGS_MIB", 128),
+    lineBytes: Math.max(2, envInt("BENCH_LOGS_LINE", 100)),
+    containers: Math.max(2, envInt("BENCH_LOGS_N", 20)),
+    docker: process.env.BENCH_DOCKER === "1",
+  };
+  note(`logs ${JSON.stringify(logs)}`);
+  await logsWorkload(bench, logs);
 }
 if (selected("rss")) {
   note(`rss ${JSON.stringify(rss)}`);

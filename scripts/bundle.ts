@@ -80,7 +80,8 @@ function requireDependencies(external: Set<string>): Plugin {
 
 const common = {
   absWorkingDir: root,
-  entryPoints: ["src/index.ts", "src/daemon/index.ts", "src/testing/index.ts"],
+  // logs/daemon-main: the logging daemon clients start as its own process (`node dist/logs/daemon-main.js`).
+  entryPoints: ["src/index.ts", "src/daemon/index.ts", "src/testing/index.ts", "src/logs/daemon-main.ts"],
   outbase: "src",
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",

@@ -20,6 +20,10 @@ import type { ContainerFiles } from "./files/root.js";
 import { copyTo } from "./files/write.js";
 import type { Container as ContainerRecord } from "./gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
+import type { LogEntry, LogsOptions } from "./logs/index.js";
+import { readLogs } from "./logs/reader.js";
+import { removeLogs } from "./logs/remove.js";
+import { withTaskLog } from "./logs/task-log.js";
 import type { Spec } from "./oci/index.js";
 import type { AttachOptions } from "./processes/load.js";
 import { inOperation } from "./rpc/operation.js";
@@ -74,6 +78,7 @@ const NEW_TASK_KEYS = optionKeys<NewTaskOptions>()([
   "runtimeOptions",
   "rootfs",
   "checkpoint",
+  "log",
 ]);
 const DELETE_KEYS = optionKeys<DeleteContainerOptions>()([...OPERATION_OPTION_KEYS, "snapshot", "force"]);
 const LIST_KEYS = optionKeys<ListContainersOptions>()([...OPERATION_OPTION_KEYS, "filters"]);
@@ -189,6 +194,11 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
    */
   async newTask(options?: NewTaskOptions): Promise<Task> {
     options = checkOptions(options, NEW_TASK_KEYS);
+    if (options.log !== undefined) {
+      const { log: _, ...rest } = options;
+      const target = { namespace: this.namespace, id: this.id, remote: this.#ctx.remote };
+      return withTaskLog(target, options, (logBinary) => this.newTask({ ...rest, logBinary }));
+    }
     const mounts = options.rootfs ? toMounts(options.rootfs, "rootfs") : this.#rootfsMounts;
     if (mounts === undefined && this.#info.snapshotKey) {
       return snapshotMounts(this.#ctx, this.#info, options.signal).then((m) =>
@@ -207,9 +217,9 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
   }
 
   /**
-   * Deletes the container, its network attachment and (unless `snapshot: false`) its snapshot. While
-   * it has a task that is a FailedPreconditionError, unless `force`: then the task is killed and
-   * deleted first. Quiet when the container, task, attachment or snapshot is already gone.
+   * Deletes the container, its network attachment, its logs and (unless `snapshot: false`) its
+   * snapshot. While it has a task that is a FailedPreconditionError, unless `force`: then the task
+   * is killed and deleted first. Quiet when any of them is already gone.
    */
   async delete(options?: DeleteContainerOptions): Promise<void> {
     options = checkOptions(options, DELETE_KEYS);
@@ -240,6 +250,7 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
     await services.containers.delete({ id: this.id }, call).catch(quiet);
     hub.forget(namespace, this.id);
     await detachNetwork(this.#ctx, this.id, signal);
+    await removeLogs(namespace, this.id);
     const { snapshotter, snapshotKey } = this.#info;
     if (options.snapshot !== false && snapshotter && snapshotKey) {
       await services.snapshots.remove({ snapshotter, key: snapshotKey }, call).catch(quiet);
@@ -298,6 +309,16 @@ export class Container extends EventEmitter<ContainerEvents> implements AsyncDis
 
   #files(): ContainerFiles {
     return { ctx: this.#ctx, info: this.#info, mounts: this.#rootfsMounts };
+  }
+
+  /**
+   * The container's log (tasks created with `log`), oldest entry first: stdout and stderr apart,
+   * each entry with the time it was read. With `follow`, new entries keep coming until the task
+   * exits or `signal` aborts. Any process can read it, whichever created the task.
+   */
+  logs(options?: LogsOptions): AsyncIterable<LogEntry> {
+    const { hub, services, namespace } = this.#ctx;
+    return readLogs({ hub, services, namespace, id: this.id }, options);
   }
 }
 

@@ -47,6 +47,14 @@ export type {
   StdioStreams,
 } from "./io/index.js";
 export type { RunIOOptions, RunResult } from "./io/run-result.js";
+export {
+  DEFAULT_LOG_DIR,
+  LOG_DIR_ENV,
+  type LogEntry,
+  type LogFileOptions,
+  type LogOption,
+  type LogsOptions,
+} from "./logs/index.js";
 export type { CreateNamespaceOptions, NamespaceInfo, Namespaces } from "./namespaces/namespaces.js";
 export type {
   AttachOptions as NetworkAttachOptions,

@@ -12,6 +12,7 @@ import type { Image } from "./images/image.js";
 import { checkpointDescriptor } from "./images/restore.js";
 import { openStdio, type StdioSpec } from "./io/index.js";
 import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
+import type { LogOption } from "./logs/index.js";
 import { hostPortOf, type NetworkInfo, type PortProtocol } from "./network/index.js";
 import {
   applyProcessOptions,
@@ -40,6 +41,11 @@ export interface NewTaskOptions extends StdioSpec, OperationOptions, TaskRuntime
   rootfs?: RootfsMount[];
   /** Restore the task from a checkpoint image (from `task.checkpoint()`) or its name; needs CRIU. */
   checkpoint?: Image | string;
+  /**
+   * Keep stdout and stderr in the container's log (read it with `container.logs()`), written by
+   * the SDK's logging daemon whether or not any client is running; `stdio` must be `"ignore"`.
+   */
+  log?: LogOption;
 }
 
 /** What `task.exec` takes: process options (args, env, cwd, user, terminal) and stdio. */
