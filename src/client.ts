@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
+import pLimit from "p-limit";
 import { checkOptions, type OperationOptions, optionsObject, rawOptions } from "./base/call-options.js";
+import { withDeadline } from "./base/deadline.js";
 import { assertIdentifier } from "./base/identifiers.js";
 import { checkOptionKeys, OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
 import { checkString, invalid, isRecord } from "./base/validate.js";
-import { Containers } from "./container.js";
+import { type Container, Containers } from "./container.js";
 import type { CreateContainerOptions } from "./containers/create-options.js";
 import { checkClientNetworkOptions, containerExists } from "./containers/network.js";
+import type { PruneOptions, PruneResult } from "./containers/prune-options.js";
 import { UnavailableError } from "./errors/index.js";
 import { Events } from "./events/events.js";
 import { type ClientEvents, EventHub } from "./events/hub.js";
@@ -18,9 +21,11 @@ import { DEFAULT_SNAPSHOTTER, Snapshotter } from "./images/snapshots.js";
 import { Introspection } from "./introspection/introspection.js";
 import { FifoPool } from "./io/fifo-pool.js";
 import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io/run-result.js";
+import { sweepLogs } from "./logs/sweep.js";
 import { Namespaces } from "./namespaces/namespaces.js";
 import { Networks, type NetworksOptions } from "./network/index.js";
 import { Connection } from "./rpc/connection.js";
+import { inOperation } from "./rpc/operation.js";
 import type { RawServices } from "./rpc/services.js";
 import type { TlsOptions } from "./rpc/tls.js";
 import { unreachable } from "./rpc/unreachable.js";
@@ -83,6 +88,9 @@ const CONNECT_KEYS = optionKeys<ConnectOptions>()([
   "network",
 ]);
 const TLS_KEYS = optionKeys<TlsOptions>()(["ca", "cert", "key", "serverName"]);
+const PRUNE_KEYS = optionKeys<PruneOptions>()([...OPERATION_OPTION_KEYS, "filters"]);
+/** Containers `prune` removes at once: each is a few RPCs and a shim's exit, not CPU here. */
+const PRUNE_CONCURRENCY = 8;
 const WITH_LEASE_KEYS = optionKeys<WithLeaseOptions>()([
   ...OPERATION_OPTION_KEYS,
   "id",
@@ -233,6 +241,30 @@ export class Client implements AsyncDisposable {
    */
   async withLease<T>(fn: (lease: string) => Promise<T>, options?: WithLeaseOptions): Promise<T> {
     return this.leases.withLease(fn, checkOptions(options, WITH_LEASE_KEYS));
+  }
+
+  /**
+   * Removes every container matching `filters` (none: every container of the namespace) with its
+   * task, snapshot, network attachment and logs, as `delete({ force: true })` does, and finishes
+   * what a crashed client left half done: attachments and logs whose container is gone. Resolves
+   * with what it removed; containers that vanish meanwhile are skipped quietly.
+   */
+  async prune(options?: PruneOptions): Promise<PruneResult> {
+    const checked = checkOptions(options, PRUNE_KEYS);
+    const what = `prune of namespace "${this.namespace}"`;
+    return inOperation(() => withDeadline(what, checked, (signal) => this.#prune(checked.filters, signal)));
+  }
+
+  async #prune(filters: string[] | undefined, signal: AbortSignal | undefined): Promise<PruneResult> {
+    const found = await this.containers.list({ filters, signal });
+    const limit = pLimit(PRUNE_CONCURRENCY);
+    const remove = (c: Container) => limit(() => c.delete({ force: true, signal }).then(() => c.id));
+    const containers = await Promise.all(found.map(remove));
+    if (this.#shared.connection.address.remote) return { containers, networkAttachments: [], logs: [] };
+    const { services } = this.#shared.connection;
+    const attachments = await this.networks.prune();
+    const logs = await sweepLogs(this.namespace, (id) => containerExists(services, id, this.namespace));
+    return { containers, networkAttachments: attachments.map((a) => a.containerId), logs };
   }
 
   /**

@@ -21,6 +21,7 @@ export {
   type ListContainersOptions,
 } from "./containers/create-options.js";
 export { DEFAULT_RUNTIME_LABEL, DEFAULT_SNAPSHOTTER_LABEL } from "./containers/namespace-defaults.js";
+export type { PruneOptions, PruneResult } from "./containers/prune-options.js";
 export * from "./errors/index.js";
 export type {
   ContainerdEvent,

@@ -12,7 +12,10 @@ import type { NetworkAttachment } from "./types.js";
 
 /** Options of {@link sweep}. */
 export interface SweepOptions {
-  /** Attachments younger than this (ms) are kept: their container may not be created yet. Default 60000. */
+  /**
+   * Attachments younger than this (ms) whose maker still runs are kept: their container may not be
+   * created yet. Default 60000.
+   */
   minAge?: number;
 }
 
@@ -31,7 +34,9 @@ async function isAbandoned(
   minAge: number,
 ): Promise<boolean> {
   if (record.state === "adding") return !processAlive(record.pid);
-  if (Date.now() - Date.parse(record.createdAt) < minAge) return false;
+  // Its maker may be about to create the container; once that process is gone, it never will.
+  const young = Date.now() - Date.parse(record.createdAt) < minAge;
+  if (young && processAlive(record.pid)) return false;
   return !(await isAlive(record.containerId, record.namespace));
 }
 
