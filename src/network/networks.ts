@@ -44,7 +44,7 @@ function checkAttachOptions(value: unknown): AttachOptions {
  * The bridge networks of one state directory and the attachments of one containerd namespace's
  * containers to them. Networks are conflists the SDK writes (bridge with host-local IPAM, portmap,
  * firewall, tuning); a container is attached before its task exists, in a network namespace pinned
- * to a file, which its spec joins by path (see {@link applyNetwork}). The default network,
+ * to a file, which its spec joins by path (see `applyNetwork` in `spec.ts`). The default network,
  * `"bridge"`, is made on first use. Every method may be called from several processes at once.
  */
 export class Networks {
@@ -188,7 +188,7 @@ export class Networks {
     return sweep(this.#ctx, isAlive, options);
   }
 
-  /** {@link sweep} with the `isAlive` given at construction (without one, only half-made attachments go). */
+  /** The sweep (`sweep.ts`) with the `isAlive` given at construction (without one, only half-made attachments go). */
   prune(options?: SweepOptions): Promise<NetworkAttachment[]> {
     return sweep(this.#ctx, this.#ctx.isAlive ?? (() => true), options);
   }

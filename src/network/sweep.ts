@@ -10,7 +10,7 @@ import { type AttachmentRecord, listRecords, toAttachment } from "./records.js";
 import { teardown } from "./teardown.js";
 import type { NetworkAttachment } from "./types.js";
 
-/** Options of {@link sweep}. */
+/** Options of `networks.prune()`. */
 export interface SweepOptions {
   /**
    * Attachments younger than this (ms) whose maker still runs are kept: their container may not be
