@@ -139,9 +139,10 @@ export async function readableScript(source: string): Promise<ReadableScript> {
     conditions: ["source"],
     outfile: path,
     logLevel: "silent",
-    // CommonJS dependencies (grpc-js) call require() for Node's built-ins.
+    // CommonJS dependencies (grpc-js) call require() for Node's built-ins; aliased, since the SDK's
+    // own modules import createRequire too.
     banner: {
-      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+      js: 'import { createRequire as __sdkCreateRequire } from "node:module"; const require = __sdkCreateRequire(import.meta.url);',
     },
   });
   await chmod(path, 0o644);
