@@ -1,0 +1,24 @@
+import { all } from "./all.js";
+import { forExec } from "./for-exec.js";
+import { forHealthcheck } from "./for-healthcheck.js";
+import { forHttp } from "./for-http.js";
+import { forLog } from "./for-log.js";
+import { forPort } from "./for-port.js";
+
+export type { ForExecOptions } from "./for-exec.js";
+export type { ForHttpOptions } from "./for-http.js";
+export type { ForLogOptions } from "./for-log.js";
+export type { ImageHealthcheck } from "./healthcheck.js";
+export type { WaitStrategy, WaitTarget } from "./types.js";
+
+/**
+ * Wait strategies for `startService`'s `wait`: each polls with a short backoff (or follows the log),
+ * and stops, every timer cleared, when the startup deadline passes.
+ *
+ * @example
+ * ```ts
+ * wait.forLog(/Ready to accept connections/);
+ * wait.all(wait.forPort(5432), wait.forExec(["pg_isready"]));
+ * ```
+ */
+export const wait = { forLog, forPort, forExec, forHttp, forHealthcheck, all } as const;
