@@ -48,3 +48,9 @@ export async function sessionContainers(d: Daemon): Promise<string[]> {
   const list = await d.client.containers.list({ filters: [filters.label(SESSION_LABEL, sessionId())] });
   return list.map((c) => c.id);
 }
+
+/** The networks this process's session has in the daemon's network state. */
+export async function sessionNetworks(d: Daemon): Promise<string[]> {
+  const list = await d.client.networks.list();
+  return list.filter((n) => n.labels[SESSION_LABEL] === sessionId()).map((n) => n.name);
+}

@@ -21,6 +21,8 @@ export interface ServiceInit {
   container: Container;
   task: Task;
   reused: boolean;
+  /** Leave the container running at stop (a reusable service). */
+  keep: boolean;
   /** Gives back what the service held besides its container (its use of the session network). */
   release: () => Promise<void>;
 }
@@ -40,10 +42,12 @@ export class ServiceHandle implements AsyncDisposable {
   /** Its task, started with `log: true`. */
   readonly task: Task;
   /**
-   * True when `reuse` found it already running: `stop()` and disposal then leave it running, for the
-   * next test run (remove it with `container.delete({ force: true })`).
+   * True when `reuse` found it already running. A service started with `reuse` (found or made) is
+   * left running by `stop()` and disposal, for the next test or test run; remove it with
+   * `container.delete({ force: true })`.
    */
   readonly reused: boolean;
+  readonly #keep: boolean;
   readonly #release: () => Promise<void>;
   #stopped: Promise<void> | undefined;
 
@@ -53,6 +57,7 @@ export class ServiceHandle implements AsyncDisposable {
     this.container = init.container;
     this.task = init.task;
     this.reused = init.reused;
+    this.#keep = init.keep;
     this.#release = init.release;
   }
 
@@ -94,8 +99,8 @@ export class ServiceHandle implements AsyncDisposable {
 
   /**
    * Stops the task (its stop signal, then SIGKILL after `timeout`) and deletes the container with
-   * everything it holds. Idempotent: every call shares the first one's promise. A reused service
-   * is left running.
+   * everything it holds. Idempotent: every call shares the first one's promise. A service started
+   * with `reuse` is left running.
    */
   stop(options: ServiceStopOptions = {}): Promise<void> {
     this.#stopped ??= this.#stop(options.timeout ?? DEFAULT_SERVICE_STOP_TIMEOUT);
@@ -108,7 +113,7 @@ export class ServiceHandle implements AsyncDisposable {
   }
 
   async #stop(timeout: number): Promise<void> {
-    if (this.reused) return;
+    if (this.#keep) return;
     await this.task.stop({ timeout }).catch((err: Error) => debug("stop %s: %s", this.id, err.message));
     await this.container.delete({ force: true });
     await this.#release();

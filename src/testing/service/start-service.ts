@@ -84,7 +84,7 @@ async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal):
     if (found) {
       a.reused = true;
       debug("service %s: reused", id);
-      return ready(a, new ServiceHandle({ client, ...found, reused: true, release: a.release }), o, signal);
+      return ready(a, new ServiceHandle({ client, ...found, reused: true, keep: true, release: a.release }), o, signal);
     }
   }
   const image = o.image === undefined ? undefined : await ensureImage(client, o.image, signal);
@@ -105,7 +105,7 @@ async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal):
   await task.start({ signal });
   return ready(
     a,
-    new ServiceHandle({ client, container, task, reused: false, release: a.release }),
+    new ServiceHandle({ client, container, task, reused: false, keep: hash !== undefined, release: a.release }),
     o,
     signal,
   );
