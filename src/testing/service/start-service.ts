@@ -23,6 +23,8 @@ import { ensureWatchdog } from "./watchdog.js";
 interface Attempt {
   readonly client: Client;
   id?: string;
+  /** Set once `containers.create` is called: from then on a container `id` may exist. */
+  creating: boolean;
   container?: Container;
   reused: boolean;
   /** What the wait is waiting for, once it has begun. */
@@ -75,26 +77,16 @@ function createOptions(
   };
 }
 
-async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal): Promise<ServiceHandle> {
+/** Makes the container and starts its task: the session's, or a reusable one labelled `hash`. */
+async function launch(a: Attempt, o: CheckedServiceOptions, hash: string | undefined, signal: AbortSignal) {
   const { client } = a;
-  const hash = o.reuse ? reuseHash(o) : undefined;
-  const id = hash ? reuseId(o, hash) : `${o.name}-${randomBytes(4).toString("hex")}`;
-  if (hash) {
-    const found = await findRunning(client, id, signal);
-    if (found) {
-      a.reused = true;
-      debug("service %s: reused", id);
-      return ready(a, new ServiceHandle({ client, ...found, reused: true, keep: true, release: a.release }), o, signal);
-    }
-  }
   const image = o.image === undefined ? undefined : await ensureImage(client, o.image, signal);
-  if (!hash) {
-    ensureWatchdog(client);
-  }
+  if (!hash) ensureWatchdog(client);
   const network = hash ? await reuseNetwork(client) : await acquireSessionNetwork(client);
   if (!hash) a.release = () => releaseSessionNetwork(client);
   const label: [string, string] = hash ? [REUSE_LABEL, hash] : [SESSION_LABEL, sessionId()];
-  a.id = id;
+  const id = a.id as string;
+  a.creating = true;
   const container = await client.containers.create(id, {
     ...createOptions(o, image, network, label),
     signal,
@@ -103,17 +95,32 @@ async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal):
   if (o.files && o.files.length > 0) await container.copyTo(o.files, { signal });
   const task: Task = await container.newTask({ log: true, signal });
   await task.start({ signal });
-  return ready(
-    a,
-    new ServiceHandle({ client, container, task, reused: false, keep: hash !== undefined, release: a.release }),
-    o,
-    signal,
-  );
+  const keep = hash !== undefined;
+  return new ServiceHandle({ client, container, task, reused: false, keep, release: a.release });
+}
+
+async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal): Promise<ServiceHandle> {
+  const hash = o.reuse ? reuseHash(o) : undefined;
+  a.id = hash ? reuseId(o, hash) : `${o.name}-${randomBytes(4).toString("hex")}`;
+  const found = hash ? await findRunning(a.client, a.id, signal) : undefined;
+  if (found) {
+    a.reused = true;
+    debug("service %s: reused", a.id);
+    const handle = new ServiceHandle({
+      client: a.client,
+      ...found,
+      reused: true,
+      keep: true,
+      release: a.release,
+    });
+    return ready(a, handle, o, signal);
+  }
+  return ready(a, await launch(a, o, hash, signal), o, signal);
 }
 
 /** Removes what the attempt made; never throws. */
 async function abandon(a: Attempt): Promise<void> {
-  if (!a.reused && a.id) {
+  if (!a.reused && a.creating && a.id) {
     const container = a.container ?? (await a.client.containers.load(a.id).catch(() => undefined));
     await container
       ?.delete({ force: true })
@@ -163,7 +170,7 @@ export async function startService(client: Client, options: ServiceOptions): Pro
   const o = checkServiceOptions(options);
   o.signal?.throwIfAborted();
   const deadline = startupDeadline(o.startupTimeout, o.signal);
-  const attempt: Attempt = { client, reused: false, release: async () => {} };
+  const attempt: Attempt = { client, creating: false, reused: false, release: async () => {} };
   try {
     return await start(attempt, o, deadline.signal);
   } catch (err) {
