@@ -16,7 +16,9 @@ import type { WaitStrategy } from "./wait/types.js";
 
 /** A port to publish: the container's port, and the host's (default: a free one). */
 export interface ServicePort {
+  /** The port the service listens on in its container. */
   containerPort: number;
+  /** The host port; absent or 0 for a free one. */
   hostPort?: number;
 }
 

@@ -2,9 +2,13 @@
 export interface ImageHealthcheck {
   /** `["CMD", arg…]`, `["CMD-SHELL", command]`, or `["NONE"]`. */
   Test?: string[];
+  /** Nanoseconds between probes. Default 30 s. */
   Interval?: number;
+  /** Nanoseconds one probe may run. Default 30 s. */
   Timeout?: number;
+  /** Failures in a row (after `StartPeriod`) that mean unhealthy. Default 3. */
   Retries?: number;
+  /** Nanoseconds after the start during which failures do not count. Default 0. */
   StartPeriod?: number;
 }
 

@@ -21,4 +21,17 @@ export type { WaitStrategy, WaitTarget } from "./types.js";
  * wait.all(wait.forPort(5432), wait.forExec(["pg_isready"]));
  * ```
  */
-export const wait = { forLog, forPort, forExec, forHttp, forHealthcheck, all } as const;
+export const wait = {
+  /** Ready once the log has had a line containing (or matching) the text; see {@link forLog}. */
+  forLog,
+  /** Ready once the process listens on the port and its host port connects; see {@link forPort}. */
+  forPort,
+  /** Ready once a command run in the task exits 0; see {@link forExec}. */
+  forExec,
+  /** Ready once an HTTP request from the host gets the status; see {@link forHttp}. */
+  forHttp,
+  /** Ready once the image's Healthcheck passes; see {@link forHealthcheck}. */
+  forHealthcheck,
+  /** Ready once every strategy given is; see {@link all}. */
+  all,
+} as const;
