@@ -74,4 +74,17 @@ describe("testing: many services, and reuse", () => {
       await d.client.networks.delete("csdk-reuse");
     }
   });
+
+  test("two starts at once of one reusable service share one container", async () => {
+    const options = { ...web("race"), name: "racing", reuse: true };
+    const [a, b] = await Promise.all([startService(d.client, options), startService(d.client, options)]);
+    try {
+      assert.equal(a.id, b.id);
+      assert.deepEqual([a.reused, b.reused].sort(), [false, true]);
+      assert.equal(await get(b.port(80)), "race\n");
+    } finally {
+      await a.container.delete({ force: true });
+      await d.client.networks.delete("csdk-reuse");
+    }
+  });
 });

@@ -4,6 +4,7 @@ import type { Container } from "../../container.js";
 import { isNotFound } from "../../errors/index.js";
 import type { Task } from "../../task.js";
 import type { CheckedServiceOptions } from "./options.js";
+import { poll } from "./wait/poll.js";
 
 /** JSON with object keys sorted, so equal options hash equal whatever order they were written in. */
 function stableJson(value: unknown): string {
@@ -65,4 +66,24 @@ export async function findRunning(
   if (task && (await task.status({ signal })).status === "running") return { container, task };
   await container.delete({ force: true, signal });
   return undefined;
+}
+
+/**
+ * @internal Container `id` once its task runs: for a reusable service another start is making at
+ * the same moment (its create won the race). Polls until `signal` aborts.
+ */
+export async function awaitRunning(
+  client: Client,
+  id: string,
+  signal: AbortSignal,
+): Promise<{ container: Container; task: Task }> {
+  let found: { container: Container; task: Task } | undefined;
+  await poll(signal, async (inner) => {
+    const container = await client.containers.load(id, { signal: inner });
+    const task = await container.task({ signal: inner });
+    if ((await task.status({ signal: inner })).status !== "running") return false;
+    found = { container, task };
+    return true;
+  });
+  return found as { container: Container; task: Task };
 }

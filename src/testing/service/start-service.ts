@@ -3,13 +3,14 @@ import { race } from "abort-controller-x";
 import type { Client } from "../../client.js";
 import type { Container } from "../../container.js";
 import type { CreateContainerOptions } from "../../containers/create-options.js";
+import { isAlreadyExists } from "../../errors/index.js";
 import type { Task } from "../../task.js";
 import { debug } from "../log.js";
 import { ServiceStartError, StartupTimeoutError } from "./errors.js";
 import { ensureImage } from "./image-source.js";
 import { lastLogLines } from "./last-logs.js";
 import { type CheckedServiceOptions, checkServiceOptions, type ServiceOptions } from "./options.js";
-import { findRunning, reuseHash, reuseId } from "./reuse.js";
+import { awaitRunning, findRunning, reuseHash, reuseId } from "./reuse.js";
 import { ServiceHandle } from "./service-handle.js";
 import { REUSE_LABEL, SESSION_LABEL, sessionId } from "./session.js";
 import { acquireSessionNetwork, releaseSessionNetwork, reuseNetwork } from "./session-network.js";
@@ -77,6 +78,13 @@ function createOptions(
   };
 }
 
+/** A handle on a reusable service's running container, found rather than made. */
+function reusedHandle(a: Attempt, found: { container: Container; task: Task }): ServiceHandle {
+  a.reused = true;
+  debug("service %s: reused", a.id);
+  return new ServiceHandle({ client: a.client, ...found, reused: true, keep: true, release: a.release });
+}
+
 /** Makes the container and starts its task: the session's, or a reusable one labelled `hash`. */
 async function launch(a: Attempt, o: CheckedServiceOptions, hash: string | undefined, signal: AbortSignal) {
   const { client } = a;
@@ -87,10 +95,14 @@ async function launch(a: Attempt, o: CheckedServiceOptions, hash: string | undef
   const label: [string, string] = hash ? [REUSE_LABEL, hash] : [SESSION_LABEL, sessionId()];
   const id = a.id as string;
   a.creating = true;
-  const container = await client.containers.create(id, {
-    ...createOptions(o, image, network, label),
-    signal,
-  });
+  const container = await client.containers
+    .create(id, { ...createOptions(o, image, network, label), signal })
+    .catch((err: unknown) => {
+      if (!hash || !isAlreadyExists(err)) throw err;
+      a.creating = false; // another start of the same reusable service made it first
+      return undefined;
+    });
+  if (!container) return reusedHandle(a, await awaitRunning(client, id, signal));
   a.container = container;
   if (o.files && o.files.length > 0) await container.copyTo(o.files, { signal });
   const task: Task = await container.newTask({ log: true, signal });
@@ -103,19 +115,8 @@ async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal):
   const hash = o.reuse ? reuseHash(o) : undefined;
   a.id = hash ? reuseId(o, hash) : `${o.name}-${randomBytes(4).toString("hex")}`;
   const found = hash ? await findRunning(a.client, a.id, signal) : undefined;
-  if (found) {
-    a.reused = true;
-    debug("service %s: reused", a.id);
-    const handle = new ServiceHandle({
-      client: a.client,
-      ...found,
-      reused: true,
-      keep: true,
-      release: a.release,
-    });
-    return ready(a, handle, o, signal);
-  }
-  return ready(a, await launch(a, o, hash, signal), o, signal);
+  const handle = found ? reusedHandle(a, found) : await launch(a, o, hash, signal);
+  return ready(a, handle, o, signal);
 }
 
 /** Removes what the attempt made; never throws. */
