@@ -132,6 +132,23 @@ describe("testing: startService and wait", () => {
     );
   });
 
+  test("user, labels, aliases and resources reach the container", async () => {
+    await using service = await startService(d.client, {
+      image: busybox.name,
+      args: ["sleep", "1000"],
+      user: "1000:1000",
+      labels: { team: "db" },
+      aliases: ["cache"],
+      resources: { memory: 64 * 1024 * 1024 },
+      startupTimeout: TIMEOUT,
+    });
+    assert.equal((await service.exec(["id", "-u"])).stdout, "1000\n");
+    assert.equal((await service.container.info()).labels.team, "db");
+    assert.match((await service.exec(["cat", "/etc/hosts"])).stdout, /\bcache\b/);
+    const spec = await service.container.spec();
+    assert.equal(spec.linux?.resources?.memory?.limit, 64 * 1024 * 1024);
+  });
+
   test("stop() is idempotent and removes the container, its snapshot and its network attachment", async () => {
     const service = await startService(d.client, {
       image: busybox.name,
