@@ -80,8 +80,15 @@ function requireDependencies(external: Set<string>): Plugin {
 
 const common = {
   absWorkingDir: root,
-  // logs/daemon-main: the logging daemon clients start as its own process (`node dist/logs/daemon-main.js`).
-  entryPoints: ["src/index.ts", "src/daemon/index.ts", "src/testing/index.ts", "src/logs/daemon-main.ts"],
+  // logs/daemon-main and testing/watchdog-main: the logging daemon and a test session's watchdog,
+  // each started as a process of its own (`node dist/logs/daemon-main.js`).
+  entryPoints: [
+    "src/index.ts",
+    "src/daemon/index.ts",
+    "src/testing/index.ts",
+    "src/logs/daemon-main.ts",
+    "src/testing/watchdog-main.ts",
+  ],
   outbase: "src",
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",

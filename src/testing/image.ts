@@ -5,8 +5,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { optionsObject } from "../base/call-options.js";
 import { checkOptionKeys, optionKeys } from "../base/option-keys.js";
+import { patchRuntimeConfig } from "./image-config-patch.js";
 import { debug } from "./log.js";
 import { busyboxRootfs } from "./rootfs.js";
+import type { ImageHealthcheck } from "./service/wait/healthcheck.js";
 
 const run = promisify(execFile);
 
@@ -30,6 +32,11 @@ export interface BuildImageOptions {
   stopSignal?: string;
   /** Files added as a second layer, path (absolute, in the image) → content. */
   files?: Record<string, string>;
+  /**
+   * Config `Healthcheck`, as Docker writes it (`Test`: `["CMD", …]` or `["CMD-SHELL", cmd]`;
+   * `Interval`, `Timeout`, `StartPeriod` in nanoseconds; `Retries`). Default none.
+   */
+  healthcheck?: ImageHealthcheck;
 }
 
 const BUILD_KEYS = optionKeys<BuildImageOptions>()([
@@ -42,6 +49,7 @@ const BUILD_KEYS = optionKeys<BuildImageOptions>()([
   "user",
   "stopSignal",
   "files",
+  "healthcheck",
 ]);
 
 const PUSH_KEYS = optionKeys<NonNullable<Parameters<BuiltImage["push"]>[1]>>()(["auth"]);
@@ -97,6 +105,7 @@ export async function buildBusyboxImage(options?: BuildImageOptions): Promise<Bu
     if (options.user) args.push("--config.user", options.user);
     if (options.stopSignal) args.push("--config.stopsignal", options.stopSignal);
     await umoci(args);
+    if (options.healthcheck) await patchRuntimeConfig(layout, tag, { Healthcheck: options.healthcheck });
     await rm(rootfs, { recursive: true, force: true });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });

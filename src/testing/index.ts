@@ -1,6 +1,7 @@
 /**
  * `containerd-sdk/testing`: a private containerd for tests and scripts, and busybox root
- * filesystems to run in it. Linux, root, containerd and runc required.
+ * filesystems to run in it, and services for test suites (`startService`, `wait`). Linux, root,
+ * containerd and runc required.
  *
  * @packageDocumentation
  */
@@ -9,6 +10,24 @@ export { type BuildImageOptions, type BuiltImage, buildBusyboxImage } from "./im
 export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
 export { type RegistryInstance, type StartRegistryOptions, startRegistry } from "./registry.js";
 export { busyboxRootfs } from "./rootfs.js";
+export { ServiceStartError, StartupTimeoutError } from "./service/errors.js";
+export { DEFAULT_STARTUP_TIMEOUT, type ServiceOptions, type ServicePort } from "./service/options.js";
+export {
+  DEFAULT_SERVICE_STOP_TIMEOUT,
+  ServiceHandle,
+  type ServiceStopOptions,
+} from "./service/service-handle.js";
+export { REUSE_LABEL, SESSION_LABEL, sessionId } from "./service/session.js";
+export { startService } from "./service/start-service.js";
+export {
+  type ForExecOptions,
+  type ForHttpOptions,
+  type ForLogOptions,
+  type ImageHealthcheck,
+  type WaitStrategy,
+  type WaitTarget,
+  wait,
+} from "./service/wait/index.js";
 export { startContainerd } from "./start-containerd.js";
 export { createTestCertificates, type TestCertificates } from "./tls.js";
 export type {
