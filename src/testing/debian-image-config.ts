@@ -5,7 +5,7 @@ import type { DebianImageOptions } from "./debian-image-options.js";
 const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const NS_PER_MS = 1_000_000;
 
-/** The runtime part of an image config, in Docker's field names. */
+/** @internal The runtime part of an image config, in Docker's field names. */
 export interface DebianImageRuntimeConfig {
   Env: string[];
   Cmd?: string[];

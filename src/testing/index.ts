@@ -8,7 +8,6 @@ export { BINARIES_ENV } from "./binaries.js";
 export type { BuiltImage, PushBuiltImageOptions } from "./built-image.js";
 export { buildDebianImage, type DebianImage } from "./debian-image.js";
 export { DEBIAN_IMAGES_ENV } from "./debian-image-cache.js";
-export type { DebianImageRuntimeConfig } from "./debian-image-config.js";
 export type { DebianImageHealthcheck, DebianImageOptions } from "./debian-image-options.js";
 export { type BuildImageOptions, buildBusyboxImage } from "./image.js";
 export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
