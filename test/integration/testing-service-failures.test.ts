@@ -19,7 +19,7 @@ describe("testing: startService failures", () => {
   const d = useDaemon();
   const busybox = useBusyboxImage(d);
   const unhealthy = useBusyboxImage(d, "unhealthy", {
-    healthcheck: { Test: ["CMD", "false"], Interval: 100e6, Retries: 2 },
+    healthcheck: { test: ["CMD", "false"], interval: 100, retries: 2 },
   });
 
   /** The ids of the daemon's containers whose id starts with `name-`. */

@@ -34,7 +34,7 @@ describe("testing: startService and wait", () => {
   const d = useDaemon();
   const busybox = useBusyboxImage(d);
   const healthy = useBusyboxImage(d, "healthcheck", {
-    healthcheck: { Test: ["CMD-SHELL", "test -f /tmp/healthy"], Interval: 200e6, Timeout: 2e9, Retries: 50 },
+    healthcheck: { test: ["CMD-SHELL", "test -f /tmp/healthy"], interval: 200, timeout: 2000, retries: 50 },
   });
 
   test("forLog resolves only once the line is in the log", async () => {
