@@ -22,16 +22,16 @@ export type { WaitStrategy, WaitTarget } from "./types.js";
  * ```
  */
 export const wait = {
-  /** Ready once the log has had a line containing (or matching) the text; see {@link forLog}. */
+  /** Ready once the log has had a line containing (or matching) the text. */
   forLog,
-  /** Ready once the process listens on the port and its host port connects; see {@link forPort}. */
+  /** Ready once the process listens on the port and its host port connects. */
   forPort,
-  /** Ready once a command run in the task exits 0; see {@link forExec}. */
+  /** Ready once a command run in the task exits 0. */
   forExec,
-  /** Ready once an HTTP request from the host gets the status; see {@link forHttp}. */
+  /** Ready once an HTTP request from the host gets the status. */
   forHttp,
-  /** Ready once the image's Healthcheck passes; see {@link forHealthcheck}. */
+  /** Ready once the image's Healthcheck passes. */
   forHealthcheck,
-  /** Ready once every strategy given is; see {@link all}. */
+  /** Ready once every strategy given is. */
   all,
 } as const;
