@@ -32,6 +32,8 @@ export interface PortClaim {
 export interface Claims {
   networks: NetworkClaim[];
   ports: PortClaim[];
+  /** The subnet the SDK picked last, where the next pick starts looking (next-fit). */
+  lastSubnet?: string;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -57,6 +59,7 @@ export async function updateClaims<T>(file: string, change: (claims: Claims) => 
     const claims: Claims = {
       networks: await live<NetworkClaim>(stored.networks),
       ports: await live<PortClaim>(stored.ports),
+      ...(typeof stored.lastSubnet === "string" ? { lastSubnet: stored.lastSubnet } : {}),
     };
     const result = await change(claims);
     await writeAtomic(file, `${JSON.stringify(claims, null, 1)}\n`);

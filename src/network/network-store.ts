@@ -57,8 +57,14 @@ function takenBlocks(claims: Claims, host: Cidr[]): Taken[] {
   ];
 }
 
-/** The subnet and bridge for a new network: the caller's, checked, or the first free ones. */
-function choose(ctx: NetworkContext, req: CreateRequest, taken: Taken[], links: Set<string>): [Cidr, string] {
+/** The subnet and bridge for a new network: the caller's, checked, or the next free ones after `after`. */
+function choose(
+  ctx: NetworkContext,
+  req: CreateRequest,
+  taken: Taken[],
+  links: Set<string>,
+  after?: Cidr,
+): [Cidr, string] {
   if (req.subnet) {
     const clash = taken.find((t) => overlaps(t.block, req.subnet as Cidr));
     if (clash)
@@ -69,7 +75,7 @@ function choose(ctx: NetworkContext, req: CreateRequest, taken: Taken[], links: 
   }
   const blocks = taken.map((t) => t.block);
   for (;;) {
-    const subnet = pickSubnet(ctx.subnetPool, ctx.subnetPrefix, blocks);
+    const subnet = pickSubnet(ctx.subnetPool, ctx.subnetPrefix, blocks, after);
     if (!subnet)
       throw new ConflictError(`containerd-sdk: no free subnet left in ${formatCidr(ctx.subnetPool)}`);
     const bridge = req.bridge ?? bridgeNameFor(subnet);
@@ -92,7 +98,8 @@ export async function createNetwork(ctx: NetworkContext, name: string, req: Crea
   return updateClaims(ctx.claimsFile, async (claims) => {
     const taken = takenBlocks(claims, host);
     for (const c of claims.networks) links.add(c.bridge);
-    const [subnet, bridge] = choose(ctx, req, taken, links);
+    const last = claims.lastSubnet === undefined ? undefined : parseCidr(claims.lastSubnet);
+    const [subnet, bridge] = choose(ctx, req, taken, links, last);
     const gateway = formatIpv4(req.gateway ?? subnet.base + 1);
     const network: Network = {
       name,
@@ -111,6 +118,7 @@ export async function createNetwork(ctx: NetworkContext, name: string, req: Crea
       throw err;
     }
     claims.networks.push({ subnet: network.subnet, bridge, owner: path });
+    if (!req.subnet) claims.lastSubnet = network.subnet;
     debug("network %s: subnet %s, bridge %s", name, network.subnet, bridge);
     return network;
   });

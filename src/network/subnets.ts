@@ -12,13 +12,23 @@ export const DEFAULT_SUBNET_POOL: Cidr = { base: 0x0a590000, prefix: 16 };
 export const DEFAULT_SUBNET_PREFIX = 24;
 
 /**
- * The first block of length `prefix` inside `pool` that overlaps none of `taken`, or undefined when
- * the pool is full.
+ * The first block of length `prefix` inside `pool` that overlaps none of `taken`, searching from
+ * the block after `after` and wrapping around (next-fit, as host-local IPAM hands out addresses), or
+ * undefined when the pool is full. Next-fit keeps a subnet just freed out of use for as long as the
+ * pool allows, so no stale route, ARP or conntrack entry, nor a client holding an old address, meets
+ * a new network on it.
  */
-export function pickSubnet(pool: Cidr, prefix: number, taken: readonly Cidr[]): Cidr | undefined {
+export function pickSubnet(
+  pool: Cidr,
+  prefix: number,
+  taken: readonly Cidr[],
+  after?: Cidr,
+): Cidr | undefined {
   const size = blockSize(prefix);
-  for (let base = pool.base; base + size - 1 <= lastAddress(pool); base += size) {
-    const candidate = { base, prefix };
+  const count = Math.floor((lastAddress(pool) - pool.base + 1) / size);
+  const start = after && overlaps(after, pool) ? Math.floor((after.base - pool.base) / size) + 1 : 0;
+  for (let i = 0; i < count; i++) {
+    const candidate = { base: pool.base + ((start + i) % count) * size, prefix };
     if (!taken.some((block) => overlaps(block, candidate))) return candidate;
   }
   return undefined;

@@ -74,6 +74,21 @@ describe("pickSubnet", () => {
     assert.equal(pickSubnet(cidr("10.89.0.0/16"), 24, [cidr("10.0.0.0/8")]), undefined);
   });
 
+  test("starts after the subnet picked last, so one just freed is not handed out again", () => {
+    const picked = pickSubnet(DEFAULT_SUBNET_POOL, 24, [cidr("10.89.0.0/24")], cidr("10.89.5.0/24"));
+    assert.equal(picked && formatCidr(picked), "10.89.6.0/24");
+  });
+
+  test("wraps around to the pool's start after its last block", () => {
+    const picked = pickSubnet(cidr("172.30.0.0/24"), 26, [cidr("172.30.0.0/26")], cidr("172.30.0.192/26"));
+    assert.equal(picked && formatCidr(picked), "172.30.0.64/26");
+  });
+
+  test("a last pick outside the pool starts at the pool's first block", () => {
+    const picked = pickSubnet(cidr("172.30.0.0/24"), 26, [], cidr("10.89.5.0/24"));
+    assert.equal(picked && formatCidr(picked), "172.30.0.0/26");
+  });
+
   test("a smaller pool is cut into blocks of the prefix asked for", () => {
     const picked = pickSubnet(cidr("172.30.0.0/24"), 26, [cidr("172.30.0.0/26")]);
     assert.equal(picked && formatCidr(picked), "172.30.0.64/26");
