@@ -18,6 +18,8 @@ const DOCKER = "/usr/bin/docker";
 
 /** A running private dockerd. */
 export interface PrivateDocker {
+  /** Its API socket's path (`DOCKER_HOST=unix://<socket>` for a Docker client library). */
+  socket: string;
   /** Runs the docker CLI against it; resolves with stdout. */
   docker(...args: string[]): Promise<string>;
   /** Stops dockerd and removes its bridge, iptables rules, chains and files. */
@@ -139,5 +141,5 @@ export async function startDocker(containerdSocket: string): Promise<PrivateDock
       break;
     await sleep(100);
   }
-  return { docker, stop };
+  return { socket, docker, stop };
 }

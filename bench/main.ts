@@ -21,6 +21,10 @@
 //   create to first HTTP answer on a published port and teardown, SDK beside Docker, BENCH_NET_N (4)
 //   lifecycles of each per round; then `network-teardown`: host counts before and after
 //   BENCH_NET_TEARDOWN_N (200) lifecycles with a port, BENCH_NET_TEARDOWN_CONC (4) at a time.
+//   npm run bench -- service (only when named; root, docker.io, and the redis image, built by
+//   mmdebstrap the first time): a redis from nothing to PING answered and its stop, startService
+//   beside testcontainers-node on a private dockerd, alternating; then `service-burst`:
+//   BENCH_SERVICE_BURST (20) started at once on each side (bench/service.ts).
 // First: it wraps child_process before the SDK keeps a reference to it.
 import "./spawn-count.js";
 import { availableParallelism } from "node:os";
@@ -45,6 +49,7 @@ import { logsWorkload } from "./logs.js";
 import { memoryWorkload } from "./memory.js";
 import { networkTeardownWorkload, networkWorkload } from "./network.js";
 import { rssWorkload } from "./rss.js";
+import { serviceWorkload } from "./service.js";
 import { stdoutWorkload } from "./stdout.js";
 
 const rounds = Math.max(1, envInt("BENCH_ROUNDS", 5));
@@ -65,9 +70,9 @@ const rss = {
 };
 
 // `lifecycle` selects every lifecycle variant; no names select everything but explain and the
-// network workloads (root's iptables, and Docker).
+// network and service workloads (root's iptables, and Docker).
 const wanted = process.argv.slice(2).map((w) => (w === "--explain" ? "explain" : w));
-const ONLY_NAMED = new Set(["explain", "network", "network-teardown"]);
+const ONLY_NAMED = new Set(["explain", "network", "network-teardown", "service"]);
 const selected = (name: string) =>
   (wanted.length === 0 && !ONLY_NAMED.has(name)) ||
   wanted.some((w) => name === w || name.startsWith(`${w}-`));
@@ -194,6 +199,11 @@ if (selected("network-teardown")) {
     concurrency: envInt("BENCH_NET_TEARDOWN_CONC", 4),
   };
   await networkTeardownWorkload(bench, teardown);
+}
+if (selected("service")) {
+  const service = { rounds, burst: Math.max(1, envInt("BENCH_SERVICE_BURST", 20)) };
+  note(`service ${JSON.stringify(service)}`);
+  await serviceWorkload(bench, service);
 }
 if (selected("logs")) {
   const logs = {
