@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { LogLayout } from "./layout.js";
@@ -51,7 +52,8 @@ export async function installLogger(layout: LogLayout, daemon: string[]): Promis
   await ensureFifo(layout.hold);
   const text = loggerScript(layout, daemon);
   if ((await readFile(layout.script, "utf8").catch(() => "")) === text) return;
-  const temp = `${layout.script}.${process.pid}`;
+  // Unique per call: services started at once in one process install it concurrently.
+  const temp = `${layout.script}.${process.pid}.${randomBytes(4).toString("hex")}`;
   await writeFile(temp, text, { mode: 0o755 });
   await rename(temp, layout.script);
 }

@@ -127,8 +127,10 @@ describe("testing: startService failures", () => {
     assert.match(typo.message, /did you mean ports/);
   });
 
-  test("after the failures, neither a session container nor the session network is left", async () => {
+  test("after the failures, no session container and no attachment on the session network is left", async () => {
     assert.deepEqual(await sessionContainers(d), []);
-    assert.deepEqual(await sessionNetworks(d), []);
+    const networks = await sessionNetworks(d);
+    const attached = (await d.client.networks.attachments()).filter((a) => networks.includes(a.name));
+    assert.deepEqual(attached, []);
   });
 });

@@ -34,7 +34,7 @@ describe("testing: many services, and reuse", () => {
     startupTimeout: 60_000,
   });
 
-  test("five services at once get five host ports; disposing each removes it and then the session network", async () => {
+  test("five services at once get five host ports; disposing each removes it, and the session network stays for later services", async () => {
     const services = await Promise.all([1, 2, 3, 4, 5].map((n) => startService(d.client, web(`web ${n}`))));
     const ports = services.map((s) => s.port(80));
     assert.equal(new Set(ports).size, 5);
@@ -51,7 +51,7 @@ describe("testing: many services, and reuse", () => {
       assert.deepEqual(await leftoversOf(d, service.id), []);
     }
     assert.deepEqual(await sessionContainers(d), []);
-    assert.deepEqual(await sessionNetworks(d), []);
+    assert.equal((await sessionNetworks(d)).length, 1);
   });
 
   test("reuse hands back the running container made with the same options, and disposal leaves it", async () => {

@@ -1,6 +1,6 @@
 // A test process that ends with a service still running, by SIGKILL or by a plain exit: the
 // session's watchdog removes the container, its task, snapshot and network attachment (veth,
-// iptables rules) and the session network.
+// iptables rules) and the session network, which a clean run leaves to it too.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -28,7 +28,7 @@ const exists = (path: string) =>
   );
 
 /** test/children/service-child.ts against the file's daemon, once it has printed its service. */
-async function serviceChild(d: Daemon, image: string, mode: "wait" | "exit") {
+async function serviceChild(d: Daemon, image: string, mode: "wait" | "exit" | "stop") {
   const { address, fifoDir } = d.ctr;
   const config = {
     address,
@@ -111,5 +111,22 @@ describe("testing: the session watchdog", () => {
     } finally {
       child.kill("SIGKILL");
     }
+  });
+
+  test("a test process that stops its service and exits leaves its session network to the watchdog, which removes it", async () => {
+    const { exited, started } = await serviceChild(d, busybox.name, "stop");
+    await exited;
+    assert.deepEqual(await leftoversOf(d, started.id), []);
+    const sessionNetworks = async () =>
+      (await d.client.networks.list()).filter((n) => n.labels[SESSION_LABEL] === started.session);
+    let left = await sessionNetworks();
+    for (
+      const deadline = Date.now() + 15_000;
+      left.length > 0 && Date.now() < deadline;
+      left = await sessionNetworks()
+    ) {
+      await sleep(250);
+    }
+    assert.deepEqual(left, []);
   });
 });

@@ -23,8 +23,6 @@ export interface ServiceInit {
   reused: boolean;
   /** Leave the container running at stop (a reusable service). */
   keep: boolean;
-  /** Gives back what the service held besides its container (its use of the session network). */
-  release: () => Promise<void>;
 }
 
 /**
@@ -48,7 +46,6 @@ export class ServiceHandle implements AsyncDisposable {
    */
   readonly reused: boolean;
   readonly #keep: boolean;
-  readonly #release: () => Promise<void>;
   #stopped: Promise<void> | undefined;
 
   /** @internal */
@@ -58,7 +55,6 @@ export class ServiceHandle implements AsyncDisposable {
     this.task = init.task;
     this.reused = init.reused;
     this.#keep = init.keep;
-    this.#release = init.release;
   }
 
   /** The container's id. */
@@ -116,6 +112,5 @@ export class ServiceHandle implements AsyncDisposable {
     if (this.#keep) return;
     await this.task.stop({ timeout }).catch((err: Error) => debug("stop %s: %s", this.id, err.message));
     await this.container.delete({ force: true });
-    await this.#release();
   }
 }

@@ -13,7 +13,7 @@ import { type CheckedServiceOptions, checkServiceOptions, type ServiceOptions } 
 import { awaitRunning, findRunning, reuseHash, reuseId } from "./reuse.js";
 import { ServiceHandle } from "./service-handle.js";
 import { REUSE_LABEL, SESSION_LABEL, sessionId } from "./session.js";
-import { acquireSessionNetwork, releaseSessionNetwork, reuseNetwork } from "./session-network.js";
+import { reuseNetwork, sessionNetwork } from "./session-network.js";
 import { type StartupDeadline, startupDeadline } from "./startup-deadline.js";
 import { all } from "./wait/all.js";
 import { forPort } from "./wait/for-port.js";
@@ -30,7 +30,6 @@ interface Attempt {
   reused: boolean;
   /** What the wait is waiting for, once it has begun. */
   waitingFor?: string;
-  release: () => Promise<void>;
 }
 
 class TaskExited extends Error {
@@ -82,7 +81,7 @@ function createOptions(
 function reusedHandle(a: Attempt, found: { container: Container; task: Task }): ServiceHandle {
   a.reused = true;
   debug("service %s: reused", a.id);
-  return new ServiceHandle({ client: a.client, ...found, reused: true, keep: true, release: a.release });
+  return new ServiceHandle({ client: a.client, ...found, reused: true, keep: true });
 }
 
 /** Makes the container and starts its task: the session's, or a reusable one labelled `hash`. */
@@ -90,8 +89,7 @@ async function launch(a: Attempt, o: CheckedServiceOptions, hash: string | undef
   const { client } = a;
   const image = o.image === undefined ? undefined : await ensureImage(client, o.image, signal);
   if (!hash) ensureWatchdog(client);
-  const network = hash ? await reuseNetwork(client) : await acquireSessionNetwork(client);
-  if (!hash) a.release = () => releaseSessionNetwork(client);
+  const network = hash ? await reuseNetwork(client) : await sessionNetwork(client);
   const label: [string, string] = hash ? [REUSE_LABEL, hash] : [SESSION_LABEL, sessionId()];
   const id = a.id as string;
   a.creating = true;
@@ -108,7 +106,7 @@ async function launch(a: Attempt, o: CheckedServiceOptions, hash: string | undef
   const task: Task = await container.newTask({ log: true, signal });
   await task.start({ signal });
   const keep = hash !== undefined;
-  return new ServiceHandle({ client, container, task, reused: false, keep, release: a.release });
+  return new ServiceHandle({ client, container, task, reused: false, keep });
 }
 
 async function start(a: Attempt, o: CheckedServiceOptions, signal: AbortSignal): Promise<ServiceHandle> {
@@ -127,7 +125,6 @@ async function abandon(a: Attempt): Promise<void> {
       ?.delete({ force: true })
       .catch((err: Error) => debug("abandon %s: %s", a.id, err.message));
   }
-  await a.release().catch((err: Error) => debug("abandon %s: %s", a.id, err.message));
 }
 
 /** The error a failed start rejects with, once what it made is gone. */
@@ -171,7 +168,7 @@ export async function startService(client: Client, options: ServiceOptions): Pro
   const o = checkServiceOptions(options);
   o.signal?.throwIfAborted();
   const deadline = startupDeadline(o.startupTimeout, o.signal);
-  const attempt: Attempt = { client, creating: false, reused: false, release: async () => {} };
+  const attempt: Attempt = { client, creating: false, reused: false };
   try {
     return await start(attempt, o, deadline.signal);
   } catch (err) {
