@@ -98,6 +98,24 @@ describe("testing: ready-made modules", () => {
     assert.deepEqual(await fresh.containers.list(), []);
   });
 
+  test(
+    "reuse hands back the running redis, with the same url; disposal leaves it running",
+    COLD,
+    async () => {
+      const first = await startRedis(d.client, { name: "kept", reuse: true });
+      try {
+        const again = await startRedis(d.client, { name: "kept", reuse: true });
+        assert.deepEqual([first.reused, again.reused], [false, true]);
+        assert.equal(again.url, first.url);
+        await again.stop();
+        assert.equal(await redisCommand(first.url, "PING"), "+PONG", "still running");
+      } finally {
+        await first.service.container.delete({ force: true });
+        await d.client.networks.delete("csdk-reuse");
+      }
+    },
+  );
+
   test("env and labels reach the container; the module's name prefixes its id", COLD, async () => {
     await using redis = await startRedis(d.client, {
       name: "cache",
