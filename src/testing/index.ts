@@ -1,7 +1,7 @@
 /**
  * `containerd-sdk/testing`: a private containerd for tests and scripts, and busybox root
- * filesystems to run in it, and services for test suites (`startService`, `wait`). Linux, root,
- * containerd and runc required.
+ * filesystems to run in it, and services for test suites (`startService`, `wait`, and the ready-made
+ * `startRedis` and `startPostgres`). Linux, root, containerd and runc required.
  *
  * @packageDocumentation
  */
@@ -13,6 +13,10 @@ export type { DebianImageOptions } from "./debian-image-options.js";
 export type { HealthcheckOptions } from "./healthcheck-options.js";
 export { type BuildImageOptions, buildBusyboxImage } from "./image.js";
 export { parseRpcCounts, type RpcCounts, rpcDelta, rpcTotal } from "./metrics.js";
+export type { ModuleOptions } from "./modules/module-options.js";
+export { ModuleService } from "./modules/module-service.js";
+export { type PostgresOptions, PostgresService, startPostgres } from "./modules/postgres.js";
+export { type RedisOptions, RedisService, startRedis } from "./modules/redis.js";
 export { type RegistryInstance, type StartRegistryOptions, startRegistry } from "./registry.js";
 export { busyboxRootfs } from "./rootfs.js";
 export { ServiceStartError, StartupTimeoutError } from "./service/errors.js";

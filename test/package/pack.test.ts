@@ -1,6 +1,7 @@
 // The package as users get it: `npm pack` of this checkout, installed into a fresh project, used from
 // plain Node (no tsx, no "source" condition) as ES modules and through require(), from a Jest test
-// (Jest's own CommonJS module system), and type-checked by strict ESM and CommonJS consumers.
+// (Jest's own CommonJS module system), and type-checked by strict ESM and CommonJS consumers; and the
+// test runner examples (examples/runners: node:test, vitest, Jest) run on it with redis services.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -8,9 +9,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { startRedis } from "../../src/testing/index.js";
 import { useDaemon } from "../fixtures.js";
+import { runExample, runnersProject } from "./runners.js";
 
 const exec = promisify(execFile);
+const nodeMajor = Number(process.versions.node.split(".")[0]);
 const root = resolve(import.meta.dirname, "../..");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 const jest = join(root, "node_modules/jest/bin/jest.js");
@@ -276,4 +280,33 @@ describe("the packed tarball", () => {
       assert.equal("code" in result ? result.code : 0, 0, result.stdout);
     });
   }
+
+  describe("the test runner examples, each on the tarball with redis services", () => {
+    let dir: string;
+    let env: Record<string, string>;
+
+    before(async () => {
+      dir = join(work, "runners");
+      await runnersProject(dir, join(work, "consumer"));
+      env = { CONTAINERD_ADDRESS: d.ctr.address, CONTAINERD_NAMESPACE: d.client.namespace };
+      // The redis image built (from the shared cache, or minutes the first time on a machine) and
+      // imported once here, so no runner's start pays for it.
+      await (await startRedis(d.client)).stop();
+    });
+
+    for (const runner of ["node-test", "vitest", "jest"] as const) {
+      const skip = runner === "node-test" && nodeMajor < 24 && "--test-global-setup needs Node 24";
+      test(`${runner}: a redis per file and one shared by all, two files at a time, nothing left`, {
+        skip,
+      }, async () => {
+        const result = await runExample(runner, dir, env);
+        assert.deepEqual(
+          { passed: result.passed, failed: result.failed },
+          { passed: 4, failed: 0 },
+          result.output,
+        );
+        assert.deepEqual(await d.client.containers.list(), [], "every service removed");
+      });
+    }
+  });
 });
