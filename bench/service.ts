@@ -190,7 +190,8 @@ function emitBursts(bursts: Samples<BurstSample>, params: Record<string, number>
       ...ms(s, { all_answered: (x) => x.all, stop_all: (x) => x.stop }),
       left_after: Math.max(...s.map((x) => x.left)),
     });
-    if (s.some((x) => x.left > 0)) note(`service-burst: ${impl} left containers or network attachments behind`);
+    if (s.some((x) => x.left > 0))
+      note(`service-burst: ${impl} left containers or network attachments behind`);
   }
 }
 
