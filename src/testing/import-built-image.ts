@@ -10,8 +10,8 @@ import { debug } from "./log.js";
 const LOCKED_RETRIES = 60;
 const MAX_RETRY_DELAY_MS = 2_000;
 
-/** Whether image `name` is in the client's namespace. */
-async function hasImage(client: Client, name: string, signal?: AbortSignal): Promise<boolean> {
+/** @internal Whether image `name` is in the client's namespace. */
+export async function hasImage(client: Client, name: string, signal?: AbortSignal): Promise<boolean> {
   try {
     await client.images.get(name, { signal });
     return true;

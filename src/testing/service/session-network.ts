@@ -3,13 +3,13 @@ import { isAlreadyExists } from "../../errors/index.js";
 import { debug } from "../log.js";
 import { REUSE_LABEL, SESSION_LABEL, sessionId } from "./session.js";
 
-/** @internal The session's network's name. */
-export function sessionNetworkName(): string {
+/** The session's network's name. */
+function sessionNetworkName(): string {
   return `csdk-session-${sessionId()}`;
 }
 
-/** @internal The network reusable services share across sessions; never removed by a session. */
-export const REUSE_NETWORK = "csdk-reuse";
+/** The network reusable services share across sessions; never removed by a session. */
+const REUSE_NETWORK = "csdk-reuse";
 
 async function ensure(client: Client, name: string, labels: Record<string, string>): Promise<void> {
   try {
