@@ -50,7 +50,7 @@ describe("testing: ready-made modules", () => {
         await using redis = await startRedis(d.client);
         id = redis.id;
         assert.match(redis.url, /^redis:\/\/127\.0\.0\.1:\d+$/);
-        assert.equal(redis.url, `redis://${redis.host}:${redis.port}`);
+        assert.equal(redis.url, `redis://${redis.host}:${redis.hostPort}`);
         assert.equal(await redisCommand(redis.url, "PING"), "+PONG");
         assert.equal((await redis.exec(["redis-cli", "ping"])).stdout.trim(), "PONG");
       }
@@ -71,7 +71,7 @@ describe("testing: ready-made modules", () => {
         });
         id = db.id;
         assert.deepEqual([db.user, db.password, db.database], ["app", "p@ss word/1", "appdb"]);
-        assert.equal(db.connectionString, `postgres://app:p%40ss%20word%2F1@127.0.0.1:${db.port}/appdb`);
+        assert.equal(db.connectionString, `postgres://app:p%40ss%20word%2F1@127.0.0.1:${db.hostPort}/appdb`);
         const rows = await query(
           db.connectionString,
           "select 1 as one, current_user as who, current_database() as db",
@@ -86,7 +86,7 @@ describe("testing: ready-made modules", () => {
     const fresh = d.client.withNamespace(`race-${process.pid}`);
     const [a, b] = await Promise.all([startRedis(fresh, { name: "a" }), startRedis(fresh, { name: "b" })]);
     try {
-      assert.notEqual(a.port, b.port);
+      assert.notEqual(a.hostPort, b.hostPort);
       assert.deepEqual(await Promise.all([redisCommand(a.url, "PING"), redisCommand(b.url, "PING")]), [
         "+PONG",
         "+PONG",

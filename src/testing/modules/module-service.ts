@@ -5,19 +5,22 @@ import type { ServiceHandle, ServiceStopOptions } from "../service/service-handl
 
 /**
  * A service a ready-made module started: its {@link ServiceHandle} (`service`), and where a test
- * reaches it from the host (`host`, `port`). Disposal (`await using`) or `stop()` removes it, as
+ * reaches it from the host (`host`, `hostPort`). Disposal (`await using`) or `stop()` removes it, as
  * the handle's does; a reused one is left running.
  */
 export class ModuleService implements AsyncDisposable {
   /** The service underneath: its container, task, address on its network, exec and logs. */
   readonly service: ServiceHandle;
-  /** The host port publishing the service's port (reach it at `host`). */
-  readonly port: number;
+  /**
+   * The host port publishing the service's port (reach it at `host`); named as `task.hostPort()`,
+   * since `service.port(containerPort)` is the handle's lookup.
+   */
+  readonly hostPort: number;
 
   /** @internal */
   constructor(service: ServiceHandle, containerPort: number) {
     this.service = service;
-    this.port = service.port(containerPort);
+    this.hostPort = service.port(containerPort);
   }
 
   /** The host address its port is published on: `127.0.0.1`. */

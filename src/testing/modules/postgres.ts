@@ -51,10 +51,10 @@ export class PostgresService extends ModuleService {
     this.database = credentials.database;
   }
 
-  /** `postgres://user:password@127.0.0.1:<port>/database` (parts URL-encoded), for `pg` and others. */
+  /** `postgres://user:password@127.0.0.1:<hostPort>/database` (parts URL-encoded), for `pg` and others. */
   get connectionString(): string {
     const e = encodeURIComponent;
-    return `postgres://${e(this.user)}:${e(this.password)}@${this.host}:${this.port}/${e(this.database)}`;
+    return `postgres://${e(this.user)}:${e(this.password)}@${this.host}:${this.hostPort}/${e(this.database)}`;
   }
 }
 

@@ -12,9 +12,9 @@ export type RedisOptions = ModuleOptions;
 
 /** A redis server for a test: a {@link ModuleService} with its `url`. */
 export class RedisService extends ModuleService {
-  /** `redis://127.0.0.1:<port>`, for any redis client. */
+  /** `redis://127.0.0.1:<hostPort>`, for any redis client. */
   get url(): string {
-    return `redis://${this.host}:${this.port}`;
+    return `redis://${this.host}:${this.hostPort}`;
   }
 }
 
