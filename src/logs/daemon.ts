@@ -25,6 +25,10 @@ export const DEFAULT_IDLE_MS = 60_000;
 /** How long after its pipes end a logger may wait for the shim's SIGTERM before the daemon sends it. */
 const ORPHAN_GRACE_MS = 2_000;
 
+/** How often, and how many times, the daemon looks again at an announced pid that does not read as a logger yet. */
+const ANNOUNCE_RETRY_MS = 20;
+const ANNOUNCE_TRIES = 50;
+
 /** How often the daemon checks that its directory is still the one it serves. */
 const CHECK_MS = 5_000;
 
@@ -101,17 +105,14 @@ export class LogDaemon {
     return this.#stopped;
   }
 
-  #announce(name: string): void {
+  #announce(name: string, attempt = 0): void {
     const pid = Number(name);
     if (!Number.isSafeInteger(pid) || pid <= 0 || this.#loggers.has(pid)) return;
     // Removing an announcement also reports its name: only files still there are loggers to take.
     if (!existsSync(join(this.#layout.loggers, name))) return;
     const proc = readLoggerProcess(pid, this.#layout.script);
-    if (!proc) {
-      rmSync(join(this.#layout.loggers, name), { force: true });
-      return;
-    }
     try {
+      if (!proc) throw new Error("not a logger");
       this.#loggers.set(
         pid,
         new AttachedLogger(proc, this.#files, this.#clock, () => this.#loggerEnded(pid)),
@@ -119,7 +120,13 @@ export class LogDaemon {
       debug("logger %d: %s/%s -> %s", pid, proc.namespace, proc.id, proc.config.path);
       this.#cancelIdle();
     } catch (err) {
+      // A logger caught in its exec of the holder reads as nothing for a moment: look again.
+      if (attempt < ANNOUNCE_TRIES && existsSync(`/proc/${pid}`)) {
+        this.#later(ANNOUNCE_RETRY_MS, () => this.#announce(name, attempt + 1));
+        return;
+      }
       debug("logger %d: %s", pid, (err as Error).message);
+      rmSync(join(this.#layout.loggers, name), { force: true });
     }
   }
 

@@ -19,6 +19,8 @@ export interface LogLayout {
   root: string;
   /** The per-container logger the shim runs (a POSIX sh script). */
   script: string;
+  /** The static program the script `exec`s into while the daemon holds its pipes (x86-64 only). */
+  holder: string;
   /** A FIFO the daemon holds open for writing: loggers block reading it, and wake when it dies. */
   hold: string;
   /** Created (exclusively) by the one logger that restarts a dead daemon. */
@@ -40,6 +42,7 @@ export function logLayout(root = process.env[LOG_DIR_ENV] || DEFAULT_LOG_DIR): L
   return {
     root,
     script: join(root, ".logger"),
+    holder: join(root, ".holder"),
     hold: join(root, ".hold"),
     lock: join(root, ".restart-lock"),
     loggers: join(root, ".loggers"),

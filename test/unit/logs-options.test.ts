@@ -49,9 +49,16 @@ describe("log options", () => {
   });
 
   test("the logger script quotes its paths for sh", () => {
-    const script = loggerScript(logLayout("/var/lib/it's here"), ["/usr/bin/node", "/opt/d.js"]);
+    const script = loggerScript(logLayout("/var/lib/it's here"), ["/usr/bin/node", "/opt/d.js"], true);
     assert.match(script, /^#!\/bin\/sh\n/);
     assert.ok(script.includes(`'/var/lib/it'\\''s here/.hold'`));
     assert.ok(script.includes(`'/usr/bin/node' '/opt/d.js' '/var/lib/it'\\''s here'`));
+    assert.ok(script.includes(`exec '/var/lib/it'\\''s here/.holder' "$0" "$@"`));
+  });
+
+  test("without the holder the logger script waits in sh", () => {
+    const script = loggerScript(logLayout("/var/lib/logs"), ["/usr/bin/node"], false);
+    assert.ok(!script.includes(".holder"));
+    assert.match(script, /while \[ -p '\/var\/lib\/logs\/.hold' \]/);
   });
 });
