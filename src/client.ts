@@ -325,8 +325,12 @@ export class Client implements AsyncDisposable {
     return this;
   }
 
-  /** Closes the channel shared by every view. Idempotent; nothing keeps Node's loop alive afterwards. */
+  /**
+   * Closes the channel shared by every view, once the network attachments `containers.create` began
+   * are complete. Idempotent; nothing keeps Node's loop alive afterwards.
+   */
   async close(): Promise<void> {
+    await this.networks.settle();
     const { hub, connection, fifoPool } = this.#shared;
     hub.close();
     connection.close();

@@ -4,7 +4,7 @@ import { assertIdentifier } from "./base/identifiers.js";
 import { OPERATION_OPTION_KEYS, optionKeys } from "./base/option-keys.js";
 import { checkStringRecord } from "./base/validate.js";
 import type { HandleContext } from "./containers/handle-context.js";
-import { networkOf } from "./containers/network.js";
+import { networkOf, newTaskNetwork } from "./containers/network.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { Mount } from "./gen/github.com/containerd/containerd/api/types/mount.js";
 import { type CheckpointOptions, checkpointTask } from "./images/checkpoint.js";
@@ -136,7 +136,9 @@ export class Task extends ProcessHandle {
       );
     }
     const runtime = taskRuntimeFields(options);
-    const network = await networkOf(ctx, info);
+    // Runs beside Tasks.Create: a network begun by containers.create may still be completing.
+    const network = newTaskNetwork(ctx, info);
+    network.catch(() => {});
     // Read before any FIFO exists, so a missing checkpoint leaves nothing behind.
     const checkpoint =
       options.checkpoint === undefined
@@ -165,14 +167,21 @@ export class Task extends ProcessHandle {
       ));
     } catch (err) {
       await io.close();
+      // A network that failed explains a failed create best: its namespace was gone by then.
+      await network;
       throw explainRemovedRuntime(err, info.runtime.name);
     }
+    const attached = await network.catch(async (err: unknown) => {
+      await ctx.services.tasks.delete({ containerId: info.id }, { namespace: ctx.namespace }).catch(() => {});
+      await io.close();
+      throw err;
+    });
     io.attached();
     ctx.hub.setTaskPresence(ctx.namespace, info.id, "present", token);
     const rootfsPath = info.spec.root?.path;
     const stopSignal = info.labels[STOP_SIGNAL_LABEL];
     const ids = { ctx, containerId: info.id, execId: "", pid };
-    return new Task({ ...ids, io, processSpec, rootfsPath, stopSignal, network });
+    return new Task({ ...ids, io, processSpec, rootfsPath, stopSignal, network: attached });
   }
 
   /** @internal The handle of the container's existing task: one Tasks.Get (see `container.task()`). */

@@ -47,8 +47,9 @@ export interface CreateContainerOptions extends SpecOptions, OperationOptions {
    * The container's network (`client.networks`): `"none"` (default: loopback only, as without this
    * option), `"host"`, a network's name (`"bridge"` is the default network, made on first use),
    * `{ name, ports, aliases }` to publish ports and add names, or `{ container }` to share another
-   * container's. Set up before the record is stored, so `newTask()` starts in it; torn down by
-   * `delete()`. Not on a remote client.
+   * container's. Its namespace, host ports and /etc files are made before the record is stored;
+   * the CNI ADD finishes while the first `newTask()` creates the task, which waits for it and
+   * rejects with its error if it fails. Torn down by `delete()`. Not on a remote client.
    */
   network?: NetworkRequest;
 }

@@ -45,7 +45,8 @@ export function checkNetworkOption(ctx: HandleContext, options: CreateContainerO
 
 /**
  * @internal Attaches container `id` as `options.network` asks, before its record exists; undefined
- * (and nothing made) for `"none"`.
+ * (and nothing made) for `"none"`. A bridge attachment's CNI ADD runs on after this returns, for the
+ * first task to wait for (see {@link networkOf}).
  */
 export async function attachNetwork(
   ctx: HandleContext,
@@ -54,7 +55,7 @@ export async function attachNetwork(
 ): Promise<NetworkAttachment | undefined> {
   if (checkAttachRequest(options.network).mode === "none") return undefined;
   const hostname = options.hostname === undefined ? {} : { hostname: options.hostname };
-  return ctx.networks.attach(id, options.network ?? "none", { ...hostname, signal: options.signal });
+  return ctx.networks.begin(id, options.network ?? "none", { ...hostname, signal: options.signal });
 }
 
 /** @internal Rewrites the record's spec to join `attachment`'s namespace and mount its /etc files. */
@@ -70,9 +71,22 @@ function joinedNetns(info: ContainerInfo): string | undefined {
 }
 
 /**
+ * @internal {@link networkOf} for the container's new task: rejects with what made the attachment
+ * `containers.create` began fail, once it is undone.
+ */
+export async function newTaskNetwork(
+  ctx: HandleContext,
+  info: ContainerInfo,
+): Promise<NetworkInfo | undefined> {
+  if (ctx.remote || joinedNetns(info) === undefined) return undefined;
+  await ctx.networks.ready(info.id);
+  return networkOf(ctx, info);
+}
+
+/**
  * @internal What a task of the container reports as its network: read from the attachment cache
  * (any process's), and only when the spec joins a namespace by path, so a container without a
- * network costs no read. Undefined for `"none"` and `"host"`.
+ * network costs no read. Undefined for `"none"` and `"host"`, and for an attachment that failed.
  */
 export async function networkOf(ctx: HandleContext, info: ContainerInfo): Promise<NetworkInfo | undefined> {
   if (ctx.remote || joinedNetns(info) === undefined) return undefined;

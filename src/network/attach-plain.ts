@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { FailedPreconditionError, NotFoundError } from "../errors/index.js";
+import { completionOf } from "./completions.js";
 import type { NetworkContext } from "./context.js";
 import { containerResolvConf, filesIn, hostResolvConf, renderHosts, writeEtcFiles } from "./etc-files.js";
 import { type AttachmentRecord, createRecord, readRecord, saveRecord, toAttachment } from "./records.js";
@@ -96,6 +97,8 @@ export async function attachToPeer(
   peer: string,
   opts: AttachOptions,
 ): Promise<NetworkAttachment> {
+  // A peer made by containers.create in this process may still be completing its attachment.
+  await completionOf(ctx.paths.result(ctx.namespace, peer))?.catch(() => {});
   const other = await readRecord(ctx.paths, ctx.namespace, peer);
   if (other?.state !== "ready") {
     throw new NotFoundError(`containerd-sdk: network.container: container ${peer} has no network attachment`);

@@ -1,7 +1,8 @@
 /**
  * Attaching a container to its network before its task exists. For a bridge network: the cache
- * entry first (it owns the port claims), then a pinned namespace, host ports, the CNI ADD (loopback,
- * then the conflist), the result cached, and the /etc files; any failure undoes what was made.
+ * entry first (it owns the port claims), then a pinned namespace, host ports and the /etc files; then
+ * the CNI ADD (loopback, then the conflist), the result cached, and the hosts files rewritten with the
+ * address. Any failure undoes what was made.
  * `host`, `none` and `{ container }` need no CNI (attach-plain.ts).
  *
  * @module
@@ -10,6 +11,7 @@ import { createHash } from "node:crypto";
 import { InternalError, NotFoundError } from "../errors/index.js";
 import { type AttachOptions, attachHost, attachNone, attachToPeer, newRecord } from "./attach-plain.js";
 import { addChain, addLoopback, findPlugins } from "./cni.js";
+import { trackCompletion } from "./completions.js";
 import { type Conflist, pluginTypes } from "./conflist.js";
 import type { NetworkContext } from "./context.js";
 import { containerResolvConf, hostResolvConf, renderHosts, writeEtcFiles } from "./etc-files.js";
@@ -76,19 +78,55 @@ async function addOwnRules(ctx: NetworkContext, record: AttachmentRecord): Promi
   await addRules(target, (fn) => withLock(`${ctx.claimsFile}.lock`, fn));
 }
 
-async function attachBridge(
+/** A bridge attachment made up to its CNI ADD: what {@link completeBridge} finishes. */
+interface PreparedBridge {
+  record: AttachmentRecord;
+  conflist: Conflist;
+  plugins: Map<string, string>;
+}
+
+/**
+ * Steps 1–3 and the /etc files, everything a spec and a task need to exist: the cache entry, the
+ * pinned namespace, the host ports, and files whose hosts entry waits for the address (the
+ * completion rewrites it in place, where a task's bind mount still sees it).
+ */
+async function prepareBridge(
   ctx: NetworkContext,
   id: string,
   req: BridgeRequest,
   opts: AttachOptions,
   getNetwork: (name: string) => Promise<Network>,
+): Promise<PreparedBridge> {
+  const prepared = await reserve(ctx, id, req, opts, getNetwork);
+  const { record } = prepared;
+  const owner = ctx.paths.result(ctx.namespace, id);
+  // Three independent steps at once; every one settles before a failure undoes them all.
+  const steps = await Promise.allSettled([
+    pinNetns(record.netnsPath as string, opts.netnsPath),
+    reservePorts(ctx.claimsFile, owner, req.ports, ctx.hostPortRange).then((ports) => {
+      record.ports = ports;
+    }),
+    hostResolvConf(ctx.resolvConf).then((host) =>
+      writeEtcFiles(record.files, {
+        hosts: renderHosts({ ip: "127.0.1.1", names: [record.hostname, id, ...record.aliases] }, []),
+        hostname: record.hostname,
+        resolvConf: containerResolvConf(host),
+      }),
+    ),
+  ]);
+  const failed = steps.find((step) => step.status === "rejected");
+  if (!failed) return prepared;
+  await teardown(ctx, record, { del: false, quiet: true, plugins: prepared.plugins }).catch(() => {});
+  throw failed.reason;
+}
+
+/** The CNI ADD, the SDK's rules and the hosts files of the network's members; undone on failure. */
+async function completeBridge(
+  ctx: NetworkContext,
+  { record, conflist, plugins }: PreparedBridge,
+  opts: AttachOptions,
 ): Promise<NetworkAttachment> {
-  const { record, conflist, plugins } = await reserve(ctx, id, req, opts, getNetwork);
-  const netnsPath = record.netnsPath as string;
   try {
-    await pinNetns(netnsPath, opts.netnsPath);
-    const owner = ctx.paths.result(ctx.namespace, id);
-    record.ports = await reservePorts(ctx.claimsFile, owner, req.ports, ctx.hostPortRange);
     const rt = { ...(await runtimeOf(ctx, record, plugins)), signal: opts.signal };
     // A namespace made by pinNetns has `lo` up already; one pinned from a process may not.
     if (opts.netnsPath !== undefined) await addLoopback(rt);
@@ -96,14 +134,6 @@ async function attachBridge(
     Object.assign(record, addressOf(record.result));
     // A network made by an earlier version runs portmap and firewall itself.
     if (!conflist.plugins.some((p) => p.type === "portmap")) await addOwnRules(ctx, record);
-    await writeEtcFiles(record.files, {
-      hosts: renderHosts(
-        { ip: record.ip ?? "127.0.1.1", names: [record.hostname, id, ...record.aliases] },
-        [],
-      ),
-      hostname: record.hostname,
-      resolvConf: containerResolvConf(await hostResolvConf(ctx.resolvConf)),
-    });
     record.state = "ready";
     await saveRecord(ctx.paths, record);
     await refreshHosts(ctx, record.name);
@@ -130,6 +160,26 @@ export function attach(
     case "container":
       return attachToPeer(ctx, id, request.peer, opts);
     case "bridge":
-      return attachBridge(ctx, id, request, opts, getNetwork);
+      return prepareBridge(ctx, id, request, opts, getNetwork).then((p) => completeBridge(ctx, p, opts));
   }
+}
+
+/**
+ * Attaches as {@link attach} does, but returns a bridge attachment once its namespace, ports and
+ * files exist, before its address: the rest runs on, tracked by completions.ts, for the first task
+ * (which can be created meanwhile) to wait for. Without the caller's signal, which covers only the
+ * part it waits for.
+ */
+export async function beginAttach(
+  ctx: NetworkContext,
+  id: string,
+  request: AttachRequest,
+  opts: AttachOptions,
+  getNetwork: (name: string) => Promise<Network>,
+): Promise<NetworkAttachment> {
+  if (request.mode !== "bridge") return attach(ctx, id, request, opts, getNetwork);
+  const prepared = await prepareBridge(ctx, id, request, opts, getNetwork);
+  const { signal: _, ...rest } = opts;
+  trackCompletion(ctx.paths.result(ctx.namespace, id), completeBridge(ctx, prepared, rest));
+  return toAttachment(prepared.record);
 }

@@ -39,9 +39,10 @@ interface NetworkMeta {
 
 /**
  * The conflist of `network`: bridge (gateway, hairpin) with host-local IPAM keeping its reservations
- * under `ipamDir`, then tuning. Masquerade, published ports and forwarding accepts, which the
- * bridge plugin's `ipMasq`, portmap and firewall would add with about 40 iptables processes per
- * container, are the SDK's own rules, one `iptables-restore` per container (rules.ts).
+ * under `ipamDir`. Masquerade, published ports and forwarding accepts, which the bridge plugin's
+ * `ipMasq`, portmap and firewall would add with about 40 iptables processes per container, are the
+ * SDK's own rules, one `iptables-restore` per container (rules.ts). No tuning plugin: without
+ * options it changes nothing and cost a process per ADD and DEL (networks made before keep it).
  */
 export function buildConflist(network: Network, ipamDir: string): Conflist {
   const { name, subnet, gateway, bridge, labels, createdAt } = network;
@@ -62,7 +63,6 @@ export function buildConflist(network: Network, ipamDir: string): Conflist {
           dataDir: ipamDir,
         },
       },
-      { type: "tuning" },
     ],
     [META_KEY]: { name, subnet, gateway, bridge, labels, createdAt: createdAt.toISOString() },
   };

@@ -8,8 +8,9 @@ import { assertIdentifier } from "../base/identifiers.js";
 import { checkOptionKeys } from "../base/option-keys.js";
 import { checkAbsolutePath, invalid, isRecord } from "../base/validate.js";
 import { ConflictError, isAlreadyExists, isNotFound } from "../errors/index.js";
-import { attach } from "./attach.js";
+import { attach, beginAttach } from "./attach.js";
 import type { AttachOptions } from "./attach-plain.js";
+import { completionOf, settleCompletion, settleCompletionsUnder } from "./completions.js";
 import { type NetworkContext, type NetworksOptions, resolveContext } from "./context.js";
 import { withLock } from "./lock.js";
 import { createNetwork, listNetworks, readNetwork, removeNetwork } from "./network-store.js";
@@ -141,6 +142,35 @@ export class Networks {
   }
 
   /**
+   * @internal `attach` for `containers.create`: a bridge attachment comes back once its namespace,
+   * ports and files exist, without its address; {@link Networks.ready} waits for the rest.
+   */
+  async begin(
+    containerId: string,
+    request: NetworkRequest,
+    options?: AttachOptions,
+  ): Promise<NetworkAttachment> {
+    assertIdentifier(containerId, "containerId");
+    const req = checkAttachRequest(request);
+    const opts = checkAttachOptions(options);
+    opts.signal?.throwIfAborted();
+    return beginAttach(this.#ctx, containerId, req, opts, (name) => this.get(name));
+  }
+
+  /**
+   * @internal Resolves once the attachment {@link Networks.begin} started for `containerId` is
+   * complete; rejects with what made it fail. Undefined when this process completes none.
+   */
+  ready(containerId: string): Promise<void> | undefined {
+    return completionOf(this.#ctx.paths.result(this.#ctx.namespace, containerId));
+  }
+
+  /** @internal Waits for every attachment this process is still completing in this state directory. */
+  async settle(): Promise<void> {
+    await settleCompletionsUnder(this.#ctx.paths.root);
+  }
+
+  /**
    * Undoes an attachment: CNI DEL with the cached result while the namespace is still pinned, then
    * unpins it and frees its address, ports and files. Quiet when there is none. A failing DEL throws
    * and keeps the cache entry, so the detach can be retried. Containers sharing this one's namespace
@@ -148,6 +178,7 @@ export class Networks {
    */
   async detach(containerId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertIdentifier(containerId, "containerId");
+    await settleCompletion(this.#ctx.paths.result(this.#ctx.namespace, containerId));
     const record = await readRecord(this.#ctx.paths, this.#ctx.namespace, containerId);
     if (!record) return;
     await teardown(this.#ctx, record, {
@@ -157,15 +188,20 @@ export class Networks {
     });
   }
 
-  /** Container `containerId`'s attachment, read from the cache (any process's), or undefined. */
+  /**
+   * Container `containerId`'s attachment, read from the cache (any process's), or undefined. One
+   * this process is still completing is waited for.
+   */
   async attachmentOf(containerId: string): Promise<NetworkAttachment | undefined> {
     assertIdentifier(containerId, "containerId");
+    await this.ready(containerId)?.catch(() => {});
     const record = await readRecord(this.#ctx.paths, this.#ctx.namespace, containerId);
     return record?.state === "ready" ? toAttachment(record) : undefined;
   }
 
-  /** This namespace's attachments, or those on network `name`. */
+  /** This namespace's attachments, or those on network `name`, once this process's are complete. */
   async attachments(name?: string): Promise<NetworkAttachment[]> {
+    await this.settle();
     const records = await listRecords(this.#ctx.paths);
     return records
       .filter(

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -399,6 +399,41 @@ describe("containers on SDK networks", () => {
         reserved,
       );
       await twin.delete();
+    });
+
+    test("a CNI ADD that fails after create rejects the first newTask with its error, leaving no task and no attachment", async () => {
+      const plugins = join(d.ctr.dir, "failing-plugins");
+      await mkdir(plugins, { recursive: true });
+      for (const name of await readdir("/usr/lib/cni")) {
+        if (name !== "tuning") await symlink(join("/usr/lib/cni", name), join(plugins, name));
+      }
+      const failing =
+        '#!/bin/sh\ncat >/dev/null\n[ "$CNI_COMMAND" = ADD ] || exit 0\necho \'{"cniVersion":"1.0.0","code":999,"msg":"injected failure"}\'\nexit 1\n';
+      await writeFile(join(plugins, "tuning"), failing, { mode: 0o755 });
+      await using faulty = await Client.connect({
+        address: d.ctr.address,
+        namespace: d.client.namespace,
+        fifoDir: d.ctr.fifoDir,
+        network: { stateDir, resolvConf, pluginDirs: [plugins] },
+      });
+      // A network made by an earlier version chains tuning after the bridge plugin.
+      await faulty.networks.create("faultnet");
+      const conflistPath = join(stateDir, "net.d", "faultnet.conflist");
+      const conflist = JSON.parse(await readFile(conflistPath, "utf8"));
+      conflist.plugins.push({ type: "tuning" });
+      await writeFile(conflistPath, JSON.stringify(conflist));
+      const id = uniqueId("fault");
+      const container = await faulty.containers.create(id, {
+        rootfs: d.rootfs,
+        args: ["sleep", "1000"],
+        network: "faultnet",
+      });
+      await assert.rejects(container.newTask(), /tuning ADD failed.*injected failure/);
+      await assert.rejects(container.task(), NotFoundError);
+      assert.equal(await faulty.networks.attachmentOf(id), undefined);
+      assert.deepEqual(await entries(join(stateDir, "netns", client.namespace, id)), []);
+      await container.delete();
+      await faulty.networks.delete("faultnet");
     });
   });
 });

@@ -230,7 +230,8 @@ describe("faults", () => {
     for (const name of await readdir("/usr/lib/cni")) {
       if (name !== "tuning") await symlink(join("/usr/lib/cni", name), join(plugins, name));
     }
-    // tuning runs last, after the bridge plugin made the veth and reserved the address.
+    // A network made by an earlier version chains tuning after the bridge plugin, which has made the
+    // veth and reserved the address by then.
     const tuning = join(plugins, "tuning");
     await writeFile(
       tuning,
@@ -239,6 +240,12 @@ describe("faults", () => {
     await chmod(tuning, 0o755);
     const networks = new Networks({ stateDir: state.stateDir, pluginDirs: [plugins] });
     const life = await networks.get("life");
+    const conflistPath = join(state.stateDir, "net.d", "life.conflist");
+    const conflist = JSON.parse(await readFile(conflistPath, "utf8"));
+    await writeFile(
+      conflistPath,
+      JSON.stringify({ ...conflist, plugins: [...conflist.plugins, { type: "tuning" }] }),
+    );
     const hostPort = 24000 + Math.floor(Math.random() * 8000);
     const request = { name: "life", ports: [{ containerPort: 80, hostPort }] };
     await assert.rejects(networks.attach("halfway", request), (err: unknown) => {

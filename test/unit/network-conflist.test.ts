@@ -21,10 +21,10 @@ describe("buildConflist", () => {
     assert.equal(conflist.cniVersion, "1.0.0");
   });
 
-  test("chains bridge and tuning; masquerade, ports and forwarding are the SDK's own rules", () => {
+  test("chains the bridge alone; masquerade, ports and forwarding are the SDK's own rules", () => {
     assert.deepEqual(
       conflist.plugins.map((p) => p.type),
-      ["bridge", "tuning"],
+      ["bridge"],
     );
   });
 
@@ -50,6 +50,6 @@ describe("buildConflist", () => {
   });
 
   test("names every plugin it needs, loopback and host-local included", () => {
-    assert.deepEqual(pluginTypes(conflist), ["loopback", "bridge", "tuning", "host-local"]);
+    assert.deepEqual(pluginTypes(conflist), ["loopback", "bridge", "host-local"]);
   });
 });
