@@ -330,7 +330,10 @@ export class Client implements AsyncDisposable {
    * are complete. Idempotent; nothing keeps Node's loop alive afterwards.
    */
   async close(): Promise<void> {
-    await this.networks.settle();
+    // Waits only when an attachment is completing: otherwise the channel closes in this tick, before
+    // calls made just before close() reach the wire, where a frozen daemon would hold them open.
+    const completing = this.networks.settle();
+    if (completing) await completing;
     const { hub, connection, fifoPool } = this.#shared;
     hub.close();
     connection.close();

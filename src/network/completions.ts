@@ -33,8 +33,12 @@ export async function settleCompletion(key: string): Promise<void> {
   running.delete(key);
 }
 
-/** Waits for every completion under `root` (a state directory) to settle. */
-export async function settleCompletionsUnder(root: string): Promise<void> {
+/**
+ * Resolves once every completion under `root` (a state directory) has settled; undefined when there
+ * is none, so a caller with nothing to wait for need not yield.
+ */
+export function settleCompletionsUnder(root: string): Promise<void> | undefined {
   const mine = [...running].filter(([key]) => key.startsWith(`${root}/`)).map(([, p]) => p);
-  await Promise.allSettled(mine);
+  if (mine.length === 0) return undefined;
+  return Promise.allSettled(mine).then(() => undefined);
 }

@@ -165,9 +165,12 @@ export class Networks {
     return completionOf(this.#ctx.paths.result(this.#ctx.namespace, containerId));
   }
 
-  /** @internal Waits for every attachment this process is still completing in this state directory. */
-  async settle(): Promise<void> {
-    await settleCompletionsUnder(this.#ctx.paths.root);
+  /**
+   * @internal Resolves once every attachment this process is still completing in this state
+   * directory is complete, whatever the outcome; undefined when none is.
+   */
+  settle(): Promise<void> | undefined {
+    return settleCompletionsUnder(this.#ctx.paths.root);
   }
 
   /**
