@@ -134,11 +134,7 @@ export class Networks {
     request: NetworkRequest,
     options?: AttachOptions,
   ): Promise<NetworkAttachment> {
-    assertIdentifier(containerId, "containerId");
-    const req = checkAttachRequest(request);
-    const opts = checkAttachOptions(options);
-    opts.signal?.throwIfAborted();
-    return attach(this.#ctx, containerId, req, opts, (name) => this.get(name));
+    return this.#attachWith(attach, containerId, request, options);
   }
 
   /**
@@ -150,11 +146,21 @@ export class Networks {
     request: NetworkRequest,
     options?: AttachOptions,
   ): Promise<NetworkAttachment> {
+    return this.#attachWith(beginAttach, containerId, request, options);
+  }
+
+  /** Checks an attach's arguments, then runs `how` (whole, or begun) with them. */
+  async #attachWith(
+    how: typeof attach,
+    containerId: string,
+    request: NetworkRequest,
+    options?: AttachOptions,
+  ): Promise<NetworkAttachment> {
     assertIdentifier(containerId, "containerId");
     const req = checkAttachRequest(request);
     const opts = checkAttachOptions(options);
     opts.signal?.throwIfAborted();
-    return beginAttach(this.#ctx, containerId, req, opts, (name) => this.get(name));
+    return how(this.#ctx, containerId, req, opts, (name) => this.get(name));
   }
 
   /**
