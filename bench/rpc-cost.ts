@@ -8,6 +8,7 @@ import {
   GetContainerRequest,
   GetContainerResponse,
 } from "../src/gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
+import { resolveAddress } from "../src/rpc/address.js";
 import { createContainerdChannel } from "../src/rpc/channel.js";
 import { type Bench, emit, formatTable, NAMESPACE, spread, spreadCell } from "./common.js";
 import { daemonDelta, daemonTimes } from "./daemon-time.js";
@@ -43,10 +44,12 @@ export async function rpcCost(bench: Bench, rounds: number, n: number): Promise<
   const id = bench.nextId("explain-get");
   const container = await bench.client.containers.create(id, { rootfs: bench.rootfs, args: ["/bin/true"] });
   // The SDK's own channel options, so only the middleware and handle layers differ.
-  const channel = createContainerdChannel(`unix://${bench.ctr.address}`);
-  const bare = createClient(ContainersDefinition, channel, {
-    "*": { metadata: Metadata({ "containerd-namespace": NAMESPACE }) },
-  });
+  const address = resolveAddress(bench.ctr.address);
+  const channel = createContainerdChannel(address, undefined, "grpc-js");
+  const leanChannel = createContainerdChannel(address, undefined, "http2");
+  const defaults = { "*": { metadata: Metadata({ "containerd-namespace": NAMESPACE }) } };
+  const bare = createClient(ContainersDefinition, channel, defaults);
+  const lean = createClient(ContainersDefinition, leanChannel, defaults);
   const h2 = h2Unary(bench.ctr.address);
   const getPath = `/${ContainersDefinition.fullName}/Get`;
   const getRequest = GetContainerRequest.encode({ id }).finish();
@@ -67,6 +70,7 @@ export async function rpcCost(bench: Bench, rounds: number, n: number): Promise<
       ),
     ],
     ["bare nice-grpc", inProcess(() => bare.get({ id }))],
+    ["nice-grpc, http2 channel", inProcess(() => lean.get({ id }))],
     ["sdk raw stub", inProcess(() => bench.client.raw.containers.get({ id }, { namespace: NAMESPACE }))],
     ["handle load()", inProcess(() => bench.client.containers.load(id))],
   ];
@@ -100,6 +104,7 @@ export async function rpcCost(bench: Bench, rounds: number, n: number): Promise<
   } finally {
     h2.close();
     channel.close();
+    leanChannel.close();
     await container.delete();
   }
   printCosts(results, n, rounds);

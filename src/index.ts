@@ -94,6 +94,7 @@ export {
 export type { AttachOptions } from "./processes/load.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { NamespaceCallOptions } from "./rpc/call-metadata.js";
+export type { Transport } from "./rpc/channel.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
 export type { TlsOptions } from "./rpc/tls.js";
 export type { ContainerInfo, RuncOptions, RuntimeInfo } from "./runtime/container-info.js";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type OperationOptions, optionsObject, rawOptions, streamOptions } from "../base/call-options.js";
+import { type OperationOptions, optionsObject, rawOptions } from "../base/call-options.js";
 import { assertIdentifier } from "../base/identifiers.js";
 import { checkStringArray } from "../base/validate.js";
 import { InvalidArgumentError, isNotImplemented } from "../errors/index.js";
@@ -36,7 +36,7 @@ export async function listContainers(
   let records: ContainerRecord[];
   try {
     records = [];
-    const stream = services.containers.listStream({ filters }, streamOptions(options, namespace));
+    const stream = services.containers.listStream({ filters }, rawOptions(options, namespace));
     for await (const msg of stream) if (msg.container) records.push(msg.container);
   } catch (err) {
     // ListStream came in 1.4; older daemons answer UNIMPLEMENTED.

@@ -78,7 +78,7 @@ export class Content {
     const out: ContentInfo[] = [];
     const stream = this.#ctx.services.content.list(
       { filters: options.filters ?? [] },
-      streamOptions(options, this.#ctx.namespace),
+      rawOptions(options, this.#ctx.namespace),
     );
     for await (const msg of stream) for (const info of msg.info) out.push(toInfo(info));
     return out;

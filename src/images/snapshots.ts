@@ -1,4 +1,4 @@
-import { checkCallOptions, type OperationOptions, rawOptions, streamOptions } from "../base/call-options.js";
+import { checkCallOptions, type OperationOptions, rawOptions } from "../base/call-options.js";
 import { invalid } from "../base/validate.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import {
@@ -144,7 +144,7 @@ export class Snapshotter {
     const out: SnapshotInfo[] = [];
     const stream = this.#ctx.services.snapshots.list(
       { snapshotter: this.name, filters: options.filters ?? [] },
-      streamOptions(options, this.#ctx.namespace),
+      rawOptions(options, this.#ctx.namespace),
     );
     for await (const msg of stream) for (const info of msg.info) out.push(toInfo(info));
     return out;

@@ -1,6 +1,6 @@
 import type { Channel } from "nice-grpc";
 import { type ResolvedAddress, resolveAddress } from "./address.js";
-import { createContainerdChannel } from "./channel.js";
+import { createContainerdChannel, type Transport } from "./channel.js";
 import { createServices, type RawServices } from "./services.js";
 import { channelSecurity, type TlsOptions } from "./tls.js";
 
@@ -11,9 +11,9 @@ export class Connection {
   readonly #channel: Channel;
   #closed = false;
 
-  constructor(address: string | undefined, tls?: TlsOptions) {
+  constructor(address: string | undefined, tls?: TlsOptions, transport: Transport = "grpc-js") {
     this.address = resolveAddress(address);
-    this.#channel = createContainerdChannel(this.address.target, channelSecurity(this.address, tls));
+    this.#channel = createContainerdChannel(this.address, channelSecurity(this.address, tls), transport);
     this.services = createServices(this.#channel, this.address.path);
   }
 

@@ -77,24 +77,30 @@ async function leftAfterSweep(d: Daemon, started: Started, at: Awaited<ReturnTyp
       ...((await exists(`/sys/class/net/${at.bridge}`)) ? [`bridge ${at.bridge}`] : []),
     ];
   };
+  const since = Date.now();
   let now = await left();
-  for (const deadline = Date.now() + 15_000; now.length > 0 && Date.now() < deadline; now = await left()) {
+  for (const deadline = since + 15_000; now.length > 0 && Date.now() < deadline; now = await left()) {
     await sleep(250);
   }
+  sweptAfterMs = Date.now() - since;
   return now;
 }
+
+/** How long the last {@link leftAfterSweep} waited, for the test's diagnostic line. */
+let sweptAfterMs = 0;
 
 describe("testing: the session watchdog", () => {
   const d = useDaemon();
   const busybox = useBusyboxImage(d);
 
-  test("a SIGKILLed test process's service and session network are gone within seconds", async () => {
+  test("a SIGKILLed test process's service and session network are gone within seconds", async (t) => {
     const { child, exited, started } = await serviceChild(d, busybox.name, "wait");
     try {
       const at = await footprintOf(d, started);
       child.kill("SIGKILL");
       await exited;
       assert.deepEqual(await leftAfterSweep(d, started, at), []);
+      t.diagnostic(`nothing left ${sweptAfterMs} ms after the SIGKILL`);
     } finally {
       child.kill("SIGKILL");
     }

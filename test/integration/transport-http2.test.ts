@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, test } from "node:test";
+import {
+  Client,
+  DeadlineExceededError,
+  InvalidArgumentError,
+  NotFoundError,
+  UnavailableError,
+} from "../../src/index.js";
+import { uniqueId, useDaemon } from "../fixtures.js";
+
+/** SIGSTOPs the daemon and returns once the kernel reports it stopped. */
+async function freeze(pid: number): Promise<void> {
+  process.kill(pid, "SIGSTOP");
+  for (let i = 0; i < 1_000; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`containerd ${pid} did not stop`);
+}
+
+describe('transport: "http2", the lean channel on node:http2', () => {
+  const d = useDaemon();
+  let client: Client;
+  const connect = () =>
+    Client.connect({
+      address: d.ctr.address,
+      namespace: d.client.namespace,
+      fifoDir: d.ctr.fifoDir,
+      transport: "http2",
+    });
+
+  before(async () => {
+    client = await connect();
+  });
+  after(() => client?.close());
+
+  test("client.run creates, runs, collects and removes a container", async () => {
+    const result = await client.run({ rootfs: d.rootfs, args: ["/bin/sh", "-c", "echo out; exit 3"] });
+    assert.deepEqual([result.exitCode, result.stdout], [3, "out\n"]);
+  });
+
+  test("a task's exit reaches wait() through the event stream", async () => {
+    await using container = await client.containers.create(uniqueId("h2"), {
+      rootfs: d.rootfs,
+      args: ["/bin/sh", "-c", "sleep 0.2; exit 5"],
+    });
+    await using task = await container.newTask();
+    await task.start();
+    assert.equal((await task.wait()).exitCode, 5);
+  });
+
+  test("a missing container is a NotFoundError, from the daemon's status", async () => {
+    await assert.rejects(client.containers.load(uniqueId("absent")), NotFoundError);
+  });
+
+  test("a 3 MiB blob goes up one client stream and comes back down a server stream", async () => {
+    const data = randomBytes(3 * 1024 * 1024);
+    const expected = `sha256:${createHash("sha256").update(data).digest("hex")}`;
+    await client.withLease(async () => {
+      const { digest } = await client.content.write(data, { expected });
+      assert.equal(digest, expected);
+      assert.ok(data.equals(await client.content.readAll(digest)));
+    });
+    await client.content.delete(expected);
+  });
+
+  test("a call to a frozen daemon rejects with DeadlineExceededError at its timeout", async () => {
+    const pid = d.ctr.pid as number;
+    await freeze(pid);
+    try {
+      await assert.rejects(client.containers.list({ timeout: 300 }), DeadlineExceededError);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+  });
+
+  test("containers.list's timeout bounds its stream on grpc-js too", async () => {
+    const pid = d.ctr.pid as number;
+    await freeze(pid);
+    try {
+      await assert.rejects(d.client.containers.list({ timeout: 300 }), DeadlineExceededError);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+  });
+
+  test("after a daemon restart the next call reconnects", async () => {
+    const c = await connect();
+    try {
+      await d.ctr.restart();
+      let answered = false;
+      for (let i = 0; i < 50 && !answered; i++) {
+        answered = await c.version().then(
+          () => true,
+          () => false,
+        );
+        if (!answered) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(answered, "a call succeeds within 5 s of the restart");
+    } finally {
+      await c.close();
+    }
+  });
+
+  test("close() rejects a call still waiting on a frozen daemon", async () => {
+    const c = await connect();
+    const pid = d.ctr.pid as number;
+    await freeze(pid);
+    try {
+      const pending = c.containers.list();
+      await c.close();
+      await assert.rejects(pending);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+  });
+
+  test("a socket that does not exist is an UnavailableError naming the address", async () => {
+    const address = `${d.ctr.address}.missing`;
+    await assert.rejects(
+      Client.connect({ address, transport: "http2", timeout: 2_000 }),
+      (err: Error) => err instanceof UnavailableError && err.message.includes(address),
+    );
+  });
+
+  test("an unknown transport is an InvalidArgumentError naming transport, before any RPC", async () => {
+    await assert.rejects(
+      Client.connect({ address: d.ctr.address, transport: "grpc" as "http2" }),
+      (err: Error) => err instanceof InvalidArgumentError && err.field === "transport",
+    );
+  });
+});
