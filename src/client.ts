@@ -63,9 +63,9 @@ export interface ConnectOptions {
    */
   network?: Omit<NetworksOptions, "namespace" | "isAlive">;
   /**
-   * How gRPC is spoken: `"grpc-js"` (grpc-js's channel) or `"http2"` (a lean channel on
-   * `node:http2`, less CPU per call; unix sockets only, a `tcp://` address keeps grpc-js).
-   * Default: `$CONTAINERD_SDK_TRANSPORT`, else `"grpc-js"`.
+   * How gRPC is spoken: `"http2"`, a lean channel on `node:http2` (less CPU per call; unix sockets,
+   * a `tcp://` address always takes grpc-js), or `"grpc-js"`, grpc-js's own channel.
+   * Default: `$CONTAINERD_SDK_TRANSPORT`, else `"http2"`.
    */
   transport?: Transport;
 }
@@ -108,7 +108,7 @@ const WITH_LEASE_KEYS = optionKeys<WithLeaseOptions>()([
   "sync",
 ]);
 
-/** `transport`, else `$CONTAINERD_SDK_TRANSPORT`, checked; default grpc-js. */
+/** `transport`, else `$CONTAINERD_SDK_TRANSPORT`, checked; default the lean http2 channel. */
 function transportOf(transport: unknown): Transport {
   if (transport !== undefined) {
     if (!TRANSPORTS.includes(transport as Transport))
@@ -116,7 +116,7 @@ function transportOf(transport: unknown): Transport {
     return transport as Transport;
   }
   const env = process.env.CONTAINERD_SDK_TRANSPORT;
-  if (env === undefined || env === "") return "grpc-js";
+  if (env === undefined || env === "") return "http2";
   if (!TRANSPORTS.includes(env as Transport))
     throw invalid("transport", env, `($CONTAINERD_SDK_TRANSPORT) must be one of ${TRANSPORTS.join(", ")}`);
   return env as Transport;

@@ -22,7 +22,7 @@ async function freeze(pid: number): Promise<void> {
   throw new Error(`containerd ${pid} did not stop`);
 }
 
-describe('transport: "http2", the lean channel on node:http2', () => {
+describe("transport: the lean http2 channel (the default) and grpc-js", () => {
   const d = useDaemon();
   let client: Client;
   const connect = () =>
@@ -78,11 +78,24 @@ describe('transport: "http2", the lean channel on node:http2', () => {
     }
   });
 
+  test('transport: "grpc-js" still runs a container and reports a missing one as NotFoundError', async () => {
+    await using other = await Client.connect({
+      address: d.ctr.address,
+      namespace: d.client.namespace,
+      fifoDir: d.ctr.fifoDir,
+      transport: "grpc-js",
+    });
+    const result = await other.run({ rootfs: d.rootfs, args: ["/bin/sh", "-c", "echo grpc-js"] });
+    assert.equal(result.stdout, "grpc-js\n");
+    await assert.rejects(other.containers.load(uniqueId("absent")), NotFoundError);
+  });
+
   test("containers.list's timeout bounds its stream on grpc-js too", async () => {
+    await using other = await Client.connect({ address: d.ctr.address, transport: "grpc-js" });
     const pid = d.ctr.pid as number;
     await freeze(pid);
     try {
-      await assert.rejects(d.client.containers.list({ timeout: 300 }), DeadlineExceededError);
+      await assert.rejects(other.containers.list({ timeout: 300 }), DeadlineExceededError);
     } finally {
       process.kill(pid, "SIGCONT");
     }
