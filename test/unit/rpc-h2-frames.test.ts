@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { constants, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from "node:http2";
 import { describe, test } from "node:test";
 import { status } from "@grpc/grpc-js";
+import { timeoutHeader } from "../../src/rpc/h2/call.js";
 import { encodeMessage, FrameError, MessageDecoder } from "../../src/rpc/h2/frames.js";
 import { closedStatus, httpStatus, trailerStatus } from "../../src/rpc/h2/status.js";
 
@@ -92,5 +93,15 @@ describe("a call's status from HTTP/2", () => {
     assert.equal(closedStatus(constants.NGHTTP2_CANCEL, undefined, false).code, status.CANCELLED);
     assert.equal(closedStatus(constants.NGHTTP2_REFUSED_STREAM, undefined, false).code, status.UNAVAILABLE);
     assert.equal(closedStatus(constants.NGHTTP2_NO_ERROR, undefined, false).code, status.INTERNAL);
+  });
+});
+
+describe("the grpc-timeout header", () => {
+  test("milliseconds while they fit in 8 digits, then coarser units, rounded up", () => {
+    assert.equal(timeoutHeader(300), "300m");
+    assert.equal(timeoutHeader(0.2), "1m");
+    assert.equal(timeoutHeader(1e8), "100000S");
+    assert.equal(timeoutHeader(1e12), "16666667M");
+    assert.equal(timeoutHeader(1e14), "27777778H");
   });
 });

@@ -28,10 +28,21 @@ export interface CallHost {
   ended(): void;
 }
 
-/** The grpc-timeout header: at most 8 digits, in the coarsest unit that keeps it so. */
-function timeoutHeader(ms: number): string {
-  const whole = Math.max(1, Math.ceil(ms));
-  return whole < 1e8 ? `${whole}m` : `${Math.ceil(whole / 1000)}S`;
+/** grpc-timeout's units from milliseconds up, with their size in milliseconds. */
+const TIMEOUT_UNITS: [string, number][] = [
+  ["m", 1],
+  ["S", 1_000],
+  ["M", 60_000],
+  ["H", 3_600_000],
+];
+
+/** @internal The grpc-timeout header: at most 8 digits (the spec's limit), in the finest unit that allows it. */
+export function timeoutHeader(ms: number): string {
+  for (const [unit, size] of TIMEOUT_UNITS) {
+    const value = Math.max(1, Math.ceil(ms / size));
+    if (value < 1e8) return `${value}${unit}`;
+  }
+  return "99999999H";
 }
 
 function remaining(deadline: Deadline): number {
