@@ -1,11 +1,21 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import createDebug from "debug";
 import { DataLossError, fromHttpStatus, isContainerdError, UnavailableError } from "../../errors/index.js";
 import { basicHeader, mergeScopes, parseChallenge, type RegistryAuth } from "./auth.js";
 
 const debug = createDebug("containerd-sdk:images");
+
+/**
+ * `request` of node:http or node:https, taken as CommonJS at the first request: an ES import of
+ * node:http evaluates every lazy export it has, and one of them compiles undici, about 20 ms of
+ * every script's start that imports the SDK, pull or no pull.
+ */
+function requestFor(url: URL): typeof import("node:http").request {
+  return url.protocol === "https:"
+    ? process.getBuiltinModule("node:https").request
+    : process.getBuiltinModule("node:http").request;
+}
 
 /** @internal User-Agent the SDK sends to registries. */
 export const USER_AGENT = "containerd-sdk";
@@ -273,8 +283,7 @@ function send(
   signal?: AbortSignal,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = request(url, { method, headers, signal }, (res) => {
+    const req = requestFor(url)(url, { method, headers, signal }, (res) => {
       // A registry that refuses before the body is through reads no more of it: stop reading the source.
       if (body && (res.statusCode ?? 0) >= 300 && !body.readableEnded) {
         body.unpipe(req);

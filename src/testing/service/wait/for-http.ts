@@ -1,4 +1,3 @@
-import { request } from "node:http";
 import { poll } from "./poll.js";
 import type { WaitStrategy } from "./types.js";
 
@@ -19,10 +18,13 @@ const REQUEST_TIMEOUT_MS = 2_000;
 /** The response status of one request without keep-alive, or 0 when none came. */
 function statusOf(url: string, method: string, signal: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent: false, signal, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    // As CommonJS: an ES import of node:http compiles undici at startup (images/pull/registry.ts).
+    const req = process
+      .getBuiltinModule("node:http")
+      .request(url, { method, agent: false, signal, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
     req.once("timeout", () => req.destroy());
     req.once("error", (err) => (signal.aborted ? reject(signal.reason ?? err) : resolve(0)));
     req.end();
