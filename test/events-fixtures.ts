@@ -97,3 +97,28 @@ export async function liveSubscription(client: Client, options: SubscribeOptions
     },
   };
 }
+
+/**
+ * SIGSTOPs the daemon and returns once the kernel reports it stopped: the stop takes effect as each
+ * of its threads is next scheduled, and on a machine whose CPUs are all busy a request sent at once
+ * could still be served.
+ */
+export async function freeze(pid: number): Promise<void> {
+  process.kill(pid, "SIGSTOP");
+  for (let i = 0; i < 1_000; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`containerd ${pid} did not stop`);
+}
+
+/** Runs `fn` with the daemon `pid` frozen, and lets it run again afterwards whatever `fn` does. */
+export async function whileFrozen<T>(pid: number, fn: () => Promise<T>): Promise<T> {
+  await freeze(pid);
+  try {
+    return await fn();
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+}

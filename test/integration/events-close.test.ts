@@ -1,26 +1,11 @@
 import assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { Client, DeadlineExceededError } from "../../src/index.js";
+import { freeze } from "../events-fixtures.js";
 import { useDaemon } from "../fixtures.js";
-
-/**
- * SIGSTOPs the daemon and returns once the kernel reports it stopped: the stop takes effect as each
- * of its threads is next scheduled, and on a machine whose CPUs are all busy a request sent at once
- * could still be served.
- */
-async function freeze(pid: number): Promise<void> {
-  process.kill(pid, "SIGSTOP");
-  for (let i = 0; i < 1_000; i++) {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`containerd ${pid} did not stop`);
-}
 
 /** A child running test/children/close-child.ts against the test's daemon. */
 function child(address: string, fifoDir: string, mode: "opening" | "waiting") {

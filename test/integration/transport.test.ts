@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import {
   Client,
@@ -9,18 +8,8 @@ import {
   NotFoundError,
   UnavailableError,
 } from "../../src/index.js";
+import { whileFrozen } from "../events-fixtures.js";
 import { uniqueId, useDaemon } from "../fixtures.js";
-
-/** SIGSTOPs the daemon and returns once the kernel reports it stopped. */
-async function freeze(pid: number): Promise<void> {
-  process.kill(pid, "SIGSTOP");
-  for (let i = 0; i < 1_000; i++) {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`containerd ${pid} did not stop`);
-}
 
 describe("transport: the lean http2 channel (the default) and grpc-js", () => {
   const d = useDaemon();
@@ -69,13 +58,9 @@ describe("transport: the lean http2 channel (the default) and grpc-js", () => {
   });
 
   test("a call to a frozen daemon rejects with DeadlineExceededError at its timeout", async () => {
-    const pid = d.ctr.pid as number;
-    await freeze(pid);
-    try {
-      await assert.rejects(client.containers.list({ timeout: 300 }), DeadlineExceededError);
-    } finally {
-      process.kill(pid, "SIGCONT");
-    }
+    await whileFrozen(d.ctr.pid as number, () =>
+      assert.rejects(client.containers.list({ timeout: 300 }), DeadlineExceededError),
+    );
   });
 
   test('transport: "grpc-js" still runs a container and reports a missing one as NotFoundError', async () => {
@@ -92,13 +77,9 @@ describe("transport: the lean http2 channel (the default) and grpc-js", () => {
 
   test("containers.list's timeout bounds its stream on grpc-js too", async () => {
     await using other = await Client.connect({ address: d.ctr.address, transport: "grpc-js" });
-    const pid = d.ctr.pid as number;
-    await freeze(pid);
-    try {
-      await assert.rejects(other.containers.list({ timeout: 300 }), DeadlineExceededError);
-    } finally {
-      process.kill(pid, "SIGCONT");
-    }
+    await whileFrozen(d.ctr.pid as number, () =>
+      assert.rejects(other.containers.list({ timeout: 300 }), DeadlineExceededError),
+    );
   });
 
   test("after a daemon restart the next call reconnects", async () => {
@@ -121,15 +102,11 @@ describe("transport: the lean http2 channel (the default) and grpc-js", () => {
 
   test("close() rejects a call still waiting on a frozen daemon", async () => {
     const c = await connect();
-    const pid = d.ctr.pid as number;
-    await freeze(pid);
-    try {
+    await whileFrozen(d.ctr.pid as number, async () => {
       const pending = c.containers.list();
       await c.close();
       await assert.rejects(pending);
-    } finally {
-      process.kill(pid, "SIGCONT");
-    }
+    });
   });
 
   test("a socket that does not exist is an UnavailableError naming the address", async () => {
