@@ -1,7 +1,7 @@
 // What one RPC costs a client, layer by layer: part of the account of the time (bench/explain.ts).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { createClient, Metadata } from "nice-grpc";
+import { createChannel, createClient, Metadata } from "nice-grpc";
 import {
   ContainersDefinition,
   CreateContainerRequest,
@@ -9,7 +9,10 @@ import {
   GetContainerResponse,
 } from "../src/gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import { resolveAddress } from "../src/rpc/address.js";
-import { createContainerdChannel } from "../src/rpc/channel.js";
+import { H2Channel } from "../src/rpc/h2/channel.js";
+import { createLeanClientFactory } from "../src/rpc/lean/create-client-factory.js";
+import type { ServiceDefinition } from "../src/rpc/lean/method.js";
+import { MAX_MESSAGE_BYTES } from "../src/rpc/transport.js";
 import { type Bench, emit, formatTable, NAMESPACE, spread, spreadCell } from "./common.js";
 import { daemonDelta, daemonTimes } from "./daemon-time.js";
 import { h2Unary } from "./h2-unary.js";
@@ -35,7 +38,7 @@ function inProcess(call: () => Promise<unknown>): Layer[1] {
 /**
  * What one Containers/Get of an existing container costs, layer by layer: protobuf encoding alone;
  * the same call as bare node:http2 requests (the floor under any Node client); a bare nice-grpc
- * client on grpc-js (no middleware); the SDK's raw stub (its middleware); a handle method
+ * client on grpc-js and the SDK's own client on its http2 channel (neither with middleware); the SDK's raw stub (its middleware); a handle method
  * (`containers.load(id)`: one Get and a handle); and, with $GOCMP, the containerd Go client. Wall
  * and CPU per call over `n` calls, the layers alternating `rounds` times after a warm-up round,
  * with the daemon's own time per Get beside them.
@@ -43,13 +46,17 @@ function inProcess(call: () => Promise<unknown>): Layer[1] {
 export async function rpcCost(bench: Bench, rounds: number, n: number): Promise<void> {
   const id = bench.nextId("explain-get");
   const container = await bench.client.containers.create(id, { rootfs: bench.rootfs, args: ["/bin/true"] });
-  // The SDK's own channel options, so only the middleware and handle layers differ.
+  // The SDK's own message limits, so only the client, middleware and handle layers differ.
   const address = resolveAddress(bench.ctr.address);
-  const channel = createContainerdChannel(address, undefined, "grpc-js");
-  const leanChannel = createContainerdChannel(address, undefined, "http2");
-  const defaults = { "*": { metadata: Metadata({ "containerd-namespace": NAMESPACE }) } };
-  const bare = createClient(ContainersDefinition, channel, defaults);
-  const lean = createClient(ContainersDefinition, leanChannel, defaults);
+  const limits = { "grpc.max_receive_message_length": MAX_MESSAGE_BYTES };
+  const channel = createChannel(address.target, undefined, limits);
+  const leanChannel = new H2Channel(address.path, { maxMessageBytes: MAX_MESSAGE_BYTES });
+  const metadata = Metadata({ "containerd-namespace": NAMESPACE });
+  const bare = createClient(ContainersDefinition, channel, { "*": { metadata } });
+  const lean = createLeanClientFactory().create(
+    ContainersDefinition as unknown as ServiceDefinition,
+    leanChannel,
+  ) as { get(request: { id: string }, options: { metadata: typeof metadata }): Promise<unknown> };
   const h2 = h2Unary(bench.ctr.address);
   const getPath = `/${ContainersDefinition.fullName}/Get`;
   const getRequest = GetContainerRequest.encode({ id }).finish();
@@ -69,8 +76,8 @@ export async function rpcCost(bench: Bench, rounds: number, n: number): Promise<
         ),
       ),
     ],
-    ["bare nice-grpc", inProcess(() => bare.get({ id }))],
-    ["nice-grpc, http2 channel", inProcess(() => lean.get({ id }))],
+    ["bare nice-grpc, grpc-js", inProcess(() => bare.get({ id }))],
+    ["sdk client, no middleware", inProcess(() => lean.get({ id }, { metadata }))],
     ["sdk raw stub", inProcess(() => bench.client.raw.containers.get({ id }, { namespace: NAMESPACE }))],
     ["handle load()", inProcess(() => bench.client.containers.load(id))],
   ];

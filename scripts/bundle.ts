@@ -1,8 +1,9 @@
 // Bundles dist's JavaScript: one ESM file per public entry plus shared chunks, instead of ~180
 // modules (tsc emits the .d.ts beside it). Loading many small files is most of what a script pays to
-// import the SDK, so the gRPC stack every call goes through (grpc-js, nice-grpc and their helpers, the
-// protobuf wire codec) is bundled too: resolving and reading its ~100 CommonJS files cost a script
-// about 40 ms. Those packages stay dependencies: the published .d.ts name their types (`client.raw`).
+// import the SDK, so the gRPC stack every call goes through (nice-grpc-common, abort-controller-x, the
+// protobuf wire codec) is bundled too. grpc-js, which only `transport: "grpc-js"` and tcp:// use, is
+// bundled into a chunk of its own that the dynamic import of src/rpc/grpc-js/open.ts loads on demand
+// (resolving and reading its ~100 CommonJS files cost a script about 40 ms). Those packages stay dependencies: the published .d.ts name their types (`client.raw`).
 // The rest stays external, installed and deduplicated as usual: `debug` (users enable namespaces on
 // their copy), packages loaded on demand (tar-stream), ESM-only ones. An external dependency that can
 // be required is required: importing CommonJS from ESM makes Node lex it (and every file it

@@ -24,11 +24,11 @@ import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io
 import { sweepLogs } from "./logs/sweep.js";
 import { Namespaces } from "./namespaces/namespaces.js";
 import { Networks, type NetworksOptions } from "./network/index.js";
-import type { Transport } from "./rpc/channel.js";
 import { Connection } from "./rpc/connection.js";
 import { inOperation } from "./rpc/operation.js";
 import type { RawServices } from "./rpc/services.js";
 import type { TlsOptions } from "./rpc/tls.js";
+import type { Transport } from "./rpc/transport.js";
 import { unreachable } from "./rpc/unreachable.js";
 
 /** How `Client.connect` finds containerd. */
@@ -208,7 +208,7 @@ export class Client implements AsyncDisposable {
     }
     // Checked before connecting: a bad option there is the caller's mistake, not the daemon's.
     const network = checkClientNetworkOptions(options.network);
-    const connection = new Connection(options.address, options.tls, transportOf(options.transport));
+    const connection = await Connection.open(options.address, options.tls, transportOf(options.transport));
     // One hub and one FIFO pool per connection, shared by its views; neither does anything until used.
     const shared = {
       connection,

@@ -94,9 +94,9 @@ export {
 export type { AttachOptions } from "./processes/load.js";
 export { DEFAULT_ADDRESS } from "./rpc/address.js";
 export type { NamespaceCallOptions } from "./rpc/call-metadata.js";
-export type { Transport } from "./rpc/channel.js";
 export type { RawCallOptions, RawServices } from "./rpc/services.js";
 export type { TlsOptions } from "./rpc/tls.js";
+export type { Transport } from "./rpc/transport.js";
 export type { ContainerInfo, RuncOptions, RuntimeInfo } from "./runtime/container-info.js";
 export type { TaskMetrics } from "./runtime/metrics.js";
 export type { ProcessState, ProcessStatus } from "./runtime/process-status.js";

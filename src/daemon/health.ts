@@ -31,7 +31,7 @@ export async function waitHealthy(address: string, timeout: number, signal: Abor
 
 /** One Health.Check over a connection of its own (the daemon may have restarted since the last). */
 async function serving(address: string, timeout: number, signal: AbortSignal): Promise<boolean> {
-  const connection = new Connection(address);
+  const connection = await Connection.open(address);
   try {
     const res = await connection.services.health.check({ service: "" }, { deadline: timeout, signal });
     return res.status === HealthCheckResponse_ServingStatus.SERVING;

@@ -1,4 +1,4 @@
-import { type CallOptions, type Channel, type Client, createClientFactory } from "nice-grpc";
+import type { CallOptions, Client } from "nice-grpc";
 import type { DeadlineOptions } from "nice-grpc-client-middleware-deadline";
 import { ContainersDefinition } from "../gen/github.com/containerd/containerd/api/services/containers/v1/containers.js";
 import { ContentDefinition } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
@@ -13,7 +13,6 @@ import { TasksDefinition } from "../gen/github.com/containerd/containerd/api/ser
 import { VersionDefinition } from "../gen/github.com/containerd/containerd/api/services/version/v1/version.js";
 import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
 import type { NamespaceCallOptions } from "./call-metadata.js";
-import { callMiddleware } from "./call-middleware.js";
 
 /** Options every raw call accepts: `namespace` (metadata), `deadline` (ms or Date), `signal`. */
 export type RawCallOptions = CallOptions & NamespaceCallOptions & DeadlineOptions;
@@ -41,19 +40,28 @@ export type RawServices = {
   [K in keyof typeof definitions]: Client<(typeof definitions)[K], RawCallOptions>;
 };
 
+/** @internal A service definition of {@link RawServices}. */
+export type ServiceDefinitionOf = (typeof definitions)[keyof typeof definitions];
+
+/** @internal The services over one channel, and how to close it. */
+export interface OpenServices {
+  services: RawServices;
+  /** Closes the channel: no new calls, and the open ones end UNAVAILABLE. */
+  close(): void;
+}
+
 /**
- * @internal The service clients, each made on first use (a script touches three or four of the
- * twelve), all through {@link callMiddleware}.
+ * @internal The service clients, each made by `create` on first use (a script touches three or
+ * four of the twelve).
  */
-export function createServices(channel: Channel, address: string): RawServices {
-  const factory = createClientFactory().use(callMiddleware(address));
+export function lazyServices(create: (definition: ServiceDefinitionOf) => unknown): RawServices {
   const services = {} as RawServices;
   for (const name of Object.keys(definitions) as Array<keyof typeof definitions>) {
     Object.defineProperty(services, name, {
       enumerable: true,
       configurable: true,
       get() {
-        const client = factory.create(definitions[name], channel);
+        const client = create(definitions[name]);
         Object.defineProperty(services, name, {
           value: client,
           enumerable: true,

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { ChannelCredentials } from "nice-grpc";
 import { InvalidArgumentError } from "../errors/index.js";
 
 /**
@@ -37,32 +36,20 @@ function pem(value: string | Buffer | undefined, field: string): Buffer | null {
   }
 }
 
-/** @internal grpc-js credentials for `tls`; InvalidArgumentError (with `field`) before any connection. */
-export function tlsCredentials(tls: TlsOptions): ChannelCredentials {
-  const ca = pem(tls.ca, "tls.ca");
-  const cert = pem(tls.cert, "tls.cert");
-  const key = pem(tls.key, "tls.key");
-  if (!cert !== !key) {
-    const field = cert ? "tls.key" : "tls.cert";
-    throw new InvalidArgumentError(`${field}: tls.cert and tls.key go together`, { field });
-  }
-  try {
-    return ChannelCredentials.createSsl(ca, key, cert);
-  } catch (err) {
-    throw new InvalidArgumentError(`tls: ${(err as Error).message}`, { field: "tls", cause: err });
-  }
-}
-
-/** @internal What a TLS channel needs besides its target. */
+/**
+ * @internal What a TLS channel is made of: PEM buffers (null for Node's roots, or no client
+ * certificate) and the name the server's certificate must carry when it is not the host's.
+ */
 export interface ChannelSecurity {
-  credentials: ChannelCredentials;
-  /** grpc-js channel options, e.g. `grpc.ssl_target_name_override` for `serverName`. */
-  options: Record<string, string>;
+  ca: Buffer | null;
+  cert: Buffer | null;
+  key: Buffer | null;
+  serverName?: string;
 }
 
 /**
  * @internal The security of a channel to `address`: TLS when `tls` is given (TCP only: containerd's
- * unix socket has no TLS), otherwise none.
+ * unix socket has no TLS), otherwise none; InvalidArgumentError (with `field`) before any connection.
  */
 export function channelSecurity(
   address: { remote: boolean; path: string },
@@ -78,8 +65,12 @@ export function channelSecurity(
   if (tls.serverName !== undefined && (typeof tls.serverName !== "string" || tls.serverName === "")) {
     throw new InvalidArgumentError("tls.serverName must be a non-empty string", { field: "tls.serverName" });
   }
-  return {
-    credentials: tlsCredentials(tls),
-    options: tls.serverName ? { "grpc.ssl_target_name_override": tls.serverName } : {},
-  };
+  const ca = pem(tls.ca, "tls.ca");
+  const cert = pem(tls.cert, "tls.cert");
+  const key = pem(tls.key, "tls.key");
+  if (!cert !== !key) {
+    const field = cert ? "tls.key" : "tls.cert";
+    throw new InvalidArgumentError(`${field}: tls.cert and tls.key go together`, { field });
+  }
+  return { ca, cert, key, ...(tls.serverName ? { serverName: tls.serverName } : {}) };
 }

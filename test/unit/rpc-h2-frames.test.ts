@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { constants, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from "node:http2";
 import { describe, test } from "node:test";
-import { status } from "@grpc/grpc-js";
+import { Metadata, Status as status } from "nice-grpc-common";
 import { timeoutHeader } from "../../src/rpc/h2/call.js";
 import { encodeMessage, FrameError, MessageDecoder } from "../../src/rpc/h2/frames.js";
+import { headerMetadata, metadataHeaders } from "../../src/rpc/h2/metadata.js";
 import { closedStatus, httpStatus, trailerStatus } from "../../src/rpc/h2/status.js";
 
 const message = (text: string) => Buffer.from(text);
@@ -64,8 +65,8 @@ describe("a call's status from HTTP/2", () => {
     });
     assert.equal(s?.code, status.NOT_FOUND);
     assert.equal(s?.details, "container x: not found");
-    assert.deepEqual(s?.metadata.get("x-k"), ["v"]);
-    assert.deepEqual(s?.metadata.get("grpc-status"), []);
+    assert.deepEqual(s?.metadata.getAll("x-k"), ["v"]);
+    assert.equal(s?.metadata.has("grpc-status"), false);
   });
 
   test("headers without grpc-status carry no status", () => {
@@ -93,6 +94,30 @@ describe("a call's status from HTTP/2", () => {
     assert.equal(closedStatus(constants.NGHTTP2_CANCEL, undefined, false).code, status.CANCELLED);
     assert.equal(closedStatus(constants.NGHTTP2_REFUSED_STREAM, undefined, false).code, status.UNAVAILABLE);
     assert.equal(closedStatus(constants.NGHTTP2_NO_ERROR, undefined, false).code, status.INTERNAL);
+  });
+});
+
+describe("metadata as HTTP/2 headers", () => {
+  test("text values go as they are, -bin values as base64, repeated -bin values as a list", () => {
+    const metadata = Metadata({ "containerd-namespace": "ns", "x-bin": Uint8Array.of(1, 2, 255) });
+    metadata.append("x-many-bin", Uint8Array.of(1));
+    metadata.append("x-many-bin", Uint8Array.of(2));
+    assert.deepEqual(metadataHeaders(metadata), {
+      "containerd-namespace": "ns",
+      "x-bin": "AQL/",
+      "x-many-bin": ["AQ==", "Ag=="],
+    });
+  });
+
+  test("headers gRPC owns are not the caller's to send", () => {
+    assert.deepEqual(metadataHeaders(Metadata({ "content-type": "text/plain", te: "x" })), {});
+  });
+
+  test("response headers come back as metadata, -bin values decoded, pseudo-headers left out", () => {
+    const metadata = headerMetadata({ ":status": "200", "x-k": "v", "x-bin": "AQL/" });
+    assert.equal(metadata.get("x-k"), "v");
+    assert.deepEqual([...(metadata.get("x-bin") as Uint8Array)], [1, 2, 255]);
+    assert.equal(metadata.has(":status"), false);
   });
 });
 

@@ -1,31 +1,34 @@
 /**
- * One gRPC call on an HTTP/2 stream, as grpc-js's client drives it (`start`, then messages,
- * `halfClose` and a `startRead` per message wanted) and as its listener expects (metadata, each
- * message once asked for, the status last, exactly once).
+ * One gRPC call on an HTTP/2 stream: messages out (`write`, `end`), messages in (`read`, one at a
+ * time, the stream paused while they wait), and the status last, exactly once.
  *
  * @module
  */
 import { type ClientHttp2Session, type ClientHttp2Stream, constants } from "node:http2";
-import {
-  type Deadline,
-  type experimental,
-  type InterceptingListener,
-  Metadata,
-  type StatusObject,
-  status,
-} from "@grpc/grpc-js";
+import { type Metadata, Status } from "nice-grpc-common";
 import { encodeMessage, FrameError, MessageDecoder } from "./frames.js";
-import { bareStatus, closedStatus, httpStatus, trailerStatus } from "./status.js";
+import { headerMetadata, metadataHeaders } from "./metadata.js";
+import { bareStatus, type CallStatus, closedStatus, httpStatus, trailerStatus } from "./status.js";
 
 /** @internal What a call needs of its channel. */
 export interface CallHost {
   /** The current session, made when there is none; throws when the channel is closed. */
   session(): ClientHttp2Session;
-  readonly target: string;
   readonly maxMessageBytes: number;
-  /** Told once when the call begins and once when its status is delivered. */
+  /** Told once when the call begins and once when it has ended. */
   began(): void;
   ended(): void;
+}
+
+/** @internal What one call is asked to do. */
+export interface CallRequest {
+  /** `/package.Service/Method`. */
+  path: string;
+  metadata?: Metadata;
+  /** Milliseconds from now, or a Date; the call then ends DEADLINE_EXCEEDED. */
+  deadline?: number | Date;
+  onHeader?(header: Metadata): void;
+  onTrailer?(trailer: Metadata): void;
 }
 
 /** grpc-timeout's units from milliseconds up, with their size in milliseconds. */
@@ -45,73 +48,63 @@ export function timeoutHeader(ms: number): string {
   return "99999999H";
 }
 
-function remaining(deadline: Deadline): number {
-  const at = deadline instanceof Date ? deadline.getTime() : deadline;
-  return at === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : at - Date.now();
+function remaining(deadline: number | Date | undefined): number {
+  if (deadline === undefined) return Number.POSITIVE_INFINITY;
+  return deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
 }
 
-/** @internal A grpc-js call over `node:http2` with no channel machinery between. */
-export class H2Call implements experimental.CallStream {
-  #listener: InterceptingListener | undefined;
-  #stream: ClientHttp2Stream | undefined;
-  #timer: NodeJS.Timeout | undefined;
+/** @internal A gRPC call over `node:http2`, started when made. */
+export class H2Call {
+  readonly #host: CallHost;
+  readonly #request: CallRequest;
   readonly #decoder: MessageDecoder;
   readonly #queue: Buffer[] = [];
-  #wanted = 0;
-  #trailers: StatusObject | undefined;
-  #closed: StatusObject | undefined;
-  #done = false;
+  #stream: ClientHttp2Stream | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #trailers: CallStatus | undefined;
+  #status: CallStatus | undefined;
+  #reader: (() => void) | undefined;
 
-  constructor(
-    readonly method: string,
-    readonly deadline: Deadline,
-    readonly host: CallHost,
-    readonly callNumber: number,
-  ) {
+  constructor(host: CallHost, request: CallRequest) {
+    this.#host = host;
+    this.#request = request;
     this.#decoder = new MessageDecoder(host.maxMessageBytes);
+    host.began();
+    const ms = remaining(request.deadline);
+    if (ms <= 0) this.#finish(bareStatus(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
+    else {
+      if (Number.isFinite(ms)) {
+        this.#timer = setTimeout(() => this.cancel(Status.DEADLINE_EXCEEDED, "Deadline exceeded"), ms);
+      }
+      this.#open(ms);
+    }
   }
 
-  start(metadata: Metadata, listener: InterceptingListener): void {
-    this.#listener = listener;
-    this.host.began();
-    const ms = remaining(this.deadline);
-    if (ms <= 0) {
-      this.#failSoon(bareStatus(status.DEADLINE_EXCEEDED, "Deadline exceeded"));
-      return;
-    }
-    if (Number.isFinite(ms)) {
-      this.#timer = setTimeout(
-        () => this.cancelWithStatus(status.DEADLINE_EXCEEDED, "Deadline exceeded"),
-        ms,
-      );
-    }
-    let stream: ClientHttp2Stream;
+  #open(ms: number): void {
     let session: ClientHttp2Session;
     try {
-      session = this.host.session();
-      stream = session.request({
-        ...metadata.toHttp2Headers(),
+      session = this.#host.session();
+      this.#stream = session.request({
+        ...metadataHeaders(this.#request.metadata),
         ":method": "POST",
-        ":path": this.method,
+        ":path": this.#request.path,
         "content-type": "application/grpc",
         te: "trailers",
         ...(Number.isFinite(ms) ? { "grpc-timeout": timeoutHeader(ms) } : {}),
       });
     } catch (err) {
-      this.#failSoon(bareStatus(status.UNAVAILABLE, (err as Error).message));
-      return;
+      return void this.#finish(bareStatus(Status.UNAVAILABLE, (err as Error).message));
     }
-    this.#stream = stream;
-    this.#listen(stream, session, listener);
+    this.#listen(this.#stream, session);
   }
 
-  #listen(stream: ClientHttp2Stream, session: ClientHttp2Session, listener: InterceptingListener): void {
+  #listen(stream: ClientHttp2Stream, session: ClientHttp2Session): void {
     let error: Error | undefined;
     stream.on("response", (headers, flags) => {
       const bad = httpStatus(headers);
-      if (bad) this.cancelWithStatus(bad.code, bad.details);
+      if (bad) this.cancel(bad.code, bad.details);
       else if (flags & constants.NGHTTP2_FLAG_END_STREAM) this.#trailers = trailerStatus(headers);
-      else if (!this.#done) listener.onReceiveMetadata(Metadata.fromHttp2Headers(headers));
+      else this.#request.onHeader?.(headerMetadata(headers));
     });
     stream.on("trailers", (trailers) => {
       this.#trailers = trailerStatus(trailers);
@@ -122,92 +115,100 @@ export class H2Call implements experimental.CallStream {
     });
     stream.once("close", () => {
       const dropped = session.destroyed || session.closed;
-      this.#closed =
+      const ended =
         this.#trailers && !this.#decoder.partial
           ? this.#trailers
           : closedStatus(stream.rstCode, error, dropped);
-      this.#deliver();
+      this.#finish(ended);
     });
   }
 
   #received(chunk: Buffer): void {
-    let messages: Buffer[];
     try {
-      messages = this.#decoder.push(chunk);
+      this.#queue.push(...this.#decoder.push(chunk));
     } catch (err) {
       const e = err as Error;
-      this.cancelWithStatus(e instanceof FrameError ? e.code : status.INTERNAL, e.message);
+      this.cancel(e instanceof FrameError ? e.code : Status.INTERNAL, e.message);
       return;
     }
-    this.#queue.push(...messages);
-    this.#deliver();
+    // Backpressure: the stream waits until its messages are read.
+    if (this.#queue.length > 0 && !this.#reader) this.#stream?.pause();
+    this.#wake();
   }
 
-  /** Hands over what was asked for; pauses the stream while messages wait; the status comes last. */
-  #deliver(): void {
-    while (this.#wanted > 0 && this.#queue.length > 0 && !this.#done) {
-      this.#wanted--;
-      this.#listener?.onReceiveMessage(this.#queue.shift());
-    }
-    if (this.#queue.length > 0) this.#stream?.pause();
-    else {
+  #wake(): void {
+    const reader = this.#reader;
+    this.#reader = undefined;
+    reader?.();
+  }
+
+  /** The next message; undefined when the call ended OK; the status, thrown, when it did not. */
+  async read(): Promise<Buffer | undefined> {
+    for (;;) {
+      const message = this.#queue.shift();
+      if (message !== undefined) return message;
+      const status = this.#status;
+      if (status) {
+        if (status.code === Status.OK) return undefined;
+        throw status;
+      }
       this.#stream?.resume();
-      if (this.#closed) this.#finish(this.#closed);
+      await new Promise<void>((resolve) => {
+        this.#reader = resolve;
+      });
     }
   }
 
-  /** As grpc-js does, a call that fails before its stream exists reports after `start` returns. */
-  #failSoon(result: StatusObject): void {
-    process.nextTick(() => this.#finish(result));
-  }
-
-  #finish(result: StatusObject): void {
-    if (this.#done) return;
-    this.#done = true;
-    clearTimeout(this.#timer);
-    this.#queue.length = 0;
-    this.host.ended();
-    this.#listener?.onReceiveStatus(result);
-  }
-
-  sendMessageWithContext(context: { callback?: (error?: Error | null) => void }, message: Buffer): void {
+  /** Sends one message; false when the stream's buffer is full (then wait for {@link drained}). */
+  write(message: Uint8Array): boolean {
+    if (message.length > this.#host.maxMessageBytes) {
+      const max = this.#host.maxMessageBytes;
+      this.cancel(Status.RESOURCE_EXHAUSTED, `Sent message larger than max (${message.length} vs. ${max})`);
+    }
     const stream = this.#stream;
-    if (message.length > this.host.maxMessageBytes) {
-      this.cancelWithStatus(
-        status.RESOURCE_EXHAUSTED,
-        `Sent message larger than max (${message.length} vs. ${this.host.maxMessageBytes})`,
-      );
-    }
-    if (!stream || this.#done) context.callback?.();
-    else stream.write(encodeMessage(message), () => context.callback?.());
+    if (!stream || this.#status) return true;
+    return stream.write(encodeMessage(message));
   }
 
-  startRead(): void {
-    this.#wanted++;
-    this.#deliver();
+  /** Resolves when the stream can take more, or the call has ended. */
+  drained(): Promise<void> {
+    const stream = this.#stream;
+    if (!stream || this.#status) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        stream.off("drain", done);
+        stream.off("close", done);
+        resolve();
+      };
+      stream.once("drain", done);
+      stream.once("close", done);
+    });
   }
 
-  halfClose(): void {
-    if (!this.#done) this.#stream?.end();
+  /** No more messages from this side. */
+  end(): void {
+    if (!this.#status) this.#stream?.end();
   }
 
-  cancelWithStatus(code: status, details: string): void {
-    if (this.#done) return;
+  /** Ends the call now (RST_STREAM CANCEL), with `code`; nothing when it has ended. */
+  cancel(code: Status = Status.CANCELLED, details = "Call cancelled"): void {
+    if (this.#status) return;
+    this.#queue.length = 0;
     this.#stream?.close(constants.NGHTTP2_CANCEL);
     this.#finish(bareStatus(code, details));
   }
 
-  getPeer(): string {
-    return this.host.target;
+  /** Whether the status is in (messages may still wait to be read). */
+  get ended(): boolean {
+    return this.#status !== undefined;
   }
 
-  getCallNumber(): number {
-    return this.callNumber;
-  }
-
-  setCredentials(): void {}
-
-  getAuthContext(): null {
-    return null;
+  #finish(status: CallStatus): void {
+    if (this.#status) return;
+    this.#status = status;
+    clearTimeout(this.#timer);
+    this.#host.ended();
+    this.#request.onTrailer?.(status.metadata);
+    this.#wake();
   }
 }

@@ -7,11 +7,11 @@
  */
 
 /** @internal The 5-byte prefix and `message`, in one buffer. */
-export function encodeMessage(message: Buffer): Buffer {
+export function encodeMessage(message: Uint8Array): Buffer {
   const frame = Buffer.allocUnsafe(5 + message.length);
   frame[0] = 0;
   frame.writeUInt32BE(message.length, 1);
-  message.copy(frame, 5);
+  frame.set(message, 5);
   return frame;
 }
 

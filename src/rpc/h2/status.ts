@@ -5,44 +5,50 @@
  * @module
  */
 import { constants, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from "node:http2";
-import { Metadata, type StatusObject, status } from "@grpc/grpc-js";
+import { Metadata, Status } from "nice-grpc-common";
+import { headerMetadata } from "./metadata.js";
 
-/** @internal A status with no metadata. */
-export function bareStatus(code: status, details: string): StatusObject {
-  return { code, details, metadata: new Metadata() };
+/** @internal How a call ended: a gRPC status code, its message and the trailers' metadata. */
+export interface CallStatus {
+  code: Status;
+  details: string;
+  metadata: Metadata;
 }
 
-function httpStatusCode(http: number): status {
+/** @internal A status with no metadata. */
+export function bareStatus(code: Status, details: string): CallStatus {
+  return { code, details, metadata: Metadata() };
+}
+
+function httpStatusCode(http: number): Status {
   switch (http) {
     case 400:
-      return status.INTERNAL;
+      return Status.INTERNAL;
     case 401:
-      return status.UNAUTHENTICATED;
+      return Status.UNAUTHENTICATED;
     case 403:
-      return status.PERMISSION_DENIED;
+      return Status.PERMISSION_DENIED;
     case 404:
-      return status.UNIMPLEMENTED;
+      return Status.UNIMPLEMENTED;
     case 429:
     case 502:
     case 503:
     case 504:
-      return status.UNAVAILABLE;
+      return Status.UNAVAILABLE;
     default:
-      return status.UNKNOWN;
+      return Status.UNKNOWN;
   }
 }
 
 /** @internal A non-200 response's status, or undefined for a gRPC response. */
-export function httpStatus(
-  headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
-): StatusObject | undefined {
+export function httpStatus(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): CallStatus | undefined {
   const http = Number(headers[":status"]);
   if (http === 200) return undefined;
   return bareStatus(httpStatusCode(http), `Received HTTP status code ${http}`);
 }
 
 /** @internal The status trailers carry; undefined when they carry none. */
-export function trailerStatus(trailers: IncomingHttpHeaders): StatusObject | undefined {
+export function trailerStatus(trailers: IncomingHttpHeaders): CallStatus | undefined {
   const raw = trailers["grpc-status"];
   if (raw === undefined) return undefined;
   const code = Number(raw);
@@ -55,10 +61,11 @@ export function trailerStatus(trailers: IncomingHttpHeaders): StatusObject | und
       details = message;
     }
   }
-  const metadata = Metadata.fromHttp2Headers(trailers);
-  metadata.remove("grpc-status");
-  metadata.remove("grpc-message");
-  return { code: Number.isInteger(code) ? code : status.UNKNOWN, details, metadata };
+  return {
+    code: Number.isInteger(code) ? code : Status.UNKNOWN,
+    details,
+    metadata: headerMetadata(trailers),
+  };
 }
 
 /**
@@ -69,21 +76,21 @@ export function closedStatus(
   rstCode: number | undefined,
   error: Error | undefined,
   dropped: boolean,
-): StatusObject {
+): CallStatus {
   if (error?.cause instanceof Error) {
-    return bareStatus(status.UNAVAILABLE, `No connection established. Last error: ${error.cause.message}`);
+    return bareStatus(Status.UNAVAILABLE, `No connection established. Last error: ${error.cause.message}`);
   }
-  if (dropped) return bareStatus(status.UNAVAILABLE, "Connection dropped");
+  if (dropped) return bareStatus(Status.UNAVAILABLE, "Connection dropped");
   switch (rstCode) {
     case constants.NGHTTP2_REFUSED_STREAM:
-      return bareStatus(status.UNAVAILABLE, "Stream refused by server");
+      return bareStatus(Status.UNAVAILABLE, "Stream refused by server");
     case constants.NGHTTP2_CANCEL:
-      return bareStatus(status.CANCELLED, "Call cancelled");
+      return bareStatus(Status.CANCELLED, "Call cancelled");
     case constants.NGHTTP2_ENHANCE_YOUR_CALM:
-      return bareStatus(status.RESOURCE_EXHAUSTED, "Bandwidth exhausted or memory limit exceeded");
+      return bareStatus(Status.RESOURCE_EXHAUSTED, "Bandwidth exhausted or memory limit exceeded");
     case constants.NGHTTP2_INADEQUATE_SECURITY:
-      return bareStatus(status.PERMISSION_DENIED, "Protocol not secure enough");
+      return bareStatus(Status.PERMISSION_DENIED, "Protocol not secure enough");
     default:
-      return bareStatus(status.INTERNAL, `Received RST_STREAM with code ${rstCode ?? 0}`);
+      return bareStatus(Status.INTERNAL, `Received RST_STREAM with code ${rstCode ?? 0}`);
   }
 }
