@@ -7,7 +7,7 @@
  */
 import { type ClientMiddleware, composeClientMiddleware } from "nice-grpc-common";
 import type { H2Channel } from "../h2/channel.js";
-import { callMethod, type LeanCallOptions, type MethodCall } from "./call-method.js";
+import { callMethod, type MethodCall } from "./call-method.js";
 import { type Method, methodsOf, type ServiceDefinition } from "./method.js";
 import { streamingMethod, unaryMethod } from "./public-method.js";
 
@@ -52,5 +52,3 @@ export function createLeanClientFactory(middleware?: ClientMiddleware): LeanClie
     },
   };
 }
-
-export type { LeanCallOptions };
