@@ -15,7 +15,8 @@ export interface BlobWriterOptions {
 
 /**
  * Copies a byte stream into an open ingest, the one loop behind pull, import and `content.write`:
- * small chunks are gathered and large ones split into writes of {@link CHUNK}, and bytes the ingest
+ * small chunks are gathered and large ones split into writes of {@link CHUNK} (as slices, not copies:
+ * the chunks must not be reused once given), and bytes the ingest
  * already holds (an interrupted earlier writer left them) are skipped, so a rerun resumes.
  * @internal
  */
@@ -56,16 +57,30 @@ export class BlobWriter {
     if (skip === chunk.length) return;
     this.#pending.push(skip ? chunk.subarray(skip) : chunk);
     this.#pendingBytes += chunk.length - skip;
-    if (this.#pendingBytes >= CHUNK) await this.#flush();
+    if (this.#pendingBytes >= CHUNK) await this.#flush(CHUNK);
   }
 
-  async #flush(): Promise<void> {
-    if (this.#pendingBytes === 0) return;
-    const data = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    for (let i = 0; i < data.length; i += CHUNK) await this.#writer.write(data.subarray(i, i + CHUNK));
+  /** Writes what is pending in writes of {@link CHUNK}, while at least `least` bytes are (1: all). */
+  async #flush(least = 1): Promise<void> {
+    if (this.#pendingBytes < least) return;
+    while (this.#pendingBytes >= least) await this.#writer.write(this.#nextWrite());
     this.#options.onWritten?.(this.#writer.offset);
+  }
+
+  /** The pending chunks' first {@link CHUNK} bytes, as slices of them (nothing is copied). */
+  #nextWrite(): Buffer[] {
+    const parts: Buffer[] = [];
+    let size = 0;
+    while (size < CHUNK && this.#pending.length > 0) {
+      const chunk = this.#pending[0] as Buffer;
+      const take = Math.min(chunk.length, CHUNK - size);
+      parts.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      if (take === chunk.length) this.#pending.shift();
+      else this.#pending[0] = chunk.subarray(take);
+      size += take;
+    }
+    this.#pendingBytes -= size;
+    return parts;
   }
 }
 

@@ -5,11 +5,14 @@ import {
   type WriteContentRequest,
   type WriteContentResponse,
 } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
+import type { EncodedMessage } from "../rpc/encoded-message.js";
 import type { RawCallOptions } from "../rpc/services.js";
 import type { ImagesContext } from "./context.js";
 import { toNumber } from "./descriptor.js";
+import { writeRequest } from "./write-request.js";
 
-type Request = Partial<WriteContentRequest>;
+/** A request of the stream: a message, or a WRITE already encoded around its data. */
+type Request = Partial<WriteContentRequest> | EncodedMessage;
 
 /** WRITE messages sent before waiting for containerd's answer to the first of them. */
 const MAX_IN_FLIGHT = 4;
@@ -82,7 +85,9 @@ export class ContentWriter {
     raw: RawCallOptions,
   ): Promise<ContentWriter> {
     const queue = new RequestQueue();
-    const writer = new ContentWriter(queue, ctx.services.content.write(queue, raw));
+    // Both transports take an EncodedMessage as the request it encodes (rpc/encoded-message.ts).
+    const requests = queue as AsyncIterable<Partial<WriteContentRequest>>;
+    const writer = new ContentWriter(queue, ctx.services.content.write(requests, raw));
     try {
       const reply = await writer.#send({
         action: WriteAction.STAT,
@@ -118,14 +123,17 @@ export class ContentWriter {
   }
 
   /**
-   * Appends `data` at the current offset. Up to {@link MAX_IN_FLIGHT} writes are pipelined: the
-   * call returns before containerd has answered, and a failure surfaces on a later write or commit.
+   * Appends `data` (a buffer, or chunks in order, sent without joining them) at the current
+   * offset. Up to {@link MAX_IN_FLIGHT} writes are pipelined: the call returns before containerd
+   * has answered, and a failure surfaces on a later write or commit.
    */
-  async write(data: Uint8Array): Promise<void> {
-    if (data.length === 0) return;
+  async write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    const chunks = data instanceof Uint8Array ? [data] : data;
+    const length = chunks.reduce((n, chunk) => n + chunk.length, 0);
+    if (length === 0) return;
     const offset = this.offset;
-    this.offset += data.length; // containerd's offset once this write lands
-    this.#queue.push({ action: WriteAction.WRITE, offset: Long.fromNumber(offset), data });
+    this.offset += length; // containerd's offset once this write lands
+    this.#queue.push(writeRequest(offset, chunks));
     const reply = this.#reply();
     reply.catch(() => {}); // awaited below or by flush(); this only keeps it from being "unhandled"
     this.#inFlight.push(reply);

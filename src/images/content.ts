@@ -144,7 +144,8 @@ export class Content {
   /**
    * Writes a blob through one Content.Write stream and commits it, resuming an interrupted write
    * under the same `ref` (the bytes already there are skipped from `data`). Returns its digest and
-   * size. An existing blob with the `expected` digest is not written again.
+   * size. An existing blob with the `expected` digest is not written again. Chunks are sent as
+   * given, not copied: an iterable must not refill a buffer it has already yielded.
    */
   async write(
     data: ContentSource,

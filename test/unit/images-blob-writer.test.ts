@@ -3,14 +3,15 @@ import { describe, test } from "node:test";
 import { BlobWriter, CHUNK } from "../../src/images/blob-writer.js";
 import type { ContentWriter } from "../../src/images/content-writer.js";
 
-/** Stands in for an open ingest: records each write; `offset` is what it holds. */
+/** Stands in for an open ingest: records each write (its chunks joined); `offset` is what it holds. */
 function ingest(offset = 0) {
   const writes: Buffer[] = [];
   const writer = {
     offset,
-    async write(data: Uint8Array) {
-      writes.push(Buffer.from(data));
-      writer.offset += data.length;
+    async write(data: Uint8Array | readonly Uint8Array[]) {
+      const joined = Buffer.concat(data instanceof Uint8Array ? [data] : data);
+      writes.push(joined);
+      writer.offset += joined.length;
     },
   };
   return { writer: writer as unknown as ContentWriter, writes, held: () => writer.offset };
@@ -72,5 +73,25 @@ describe("BlobWriter", () => {
       Buffer.alloc(10),
     ]);
     assert.deepEqual(offsets, [CHUNK, CHUNK + 10]);
+  });
+
+  test("writes slices of the source's chunks, not copies of them", async () => {
+    const source = Buffer.alloc(CHUNK + 10, 1);
+    const parts: Uint8Array[] = [];
+    const writer = {
+      offset: 0,
+      async write(data: readonly Uint8Array[]) {
+        parts.push(...data);
+        writer.offset += data.reduce((n, d) => n + d.length, 0);
+      },
+    };
+    await new BlobWriter(writer as unknown as ContentWriter).copy([source]);
+    assert.deepEqual(
+      parts.map((p) => [p.buffer === source.buffer, p.length]),
+      [
+        [true, CHUNK],
+        [true, 10],
+      ],
+    );
   });
 });

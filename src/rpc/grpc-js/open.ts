@@ -10,6 +10,7 @@ import { deadlineMiddleware } from "nice-grpc-client-middleware-deadline";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { ResolvedAddress } from "../address.js";
 import { callMiddleware } from "../call-middleware.js";
+import { acceptEncodedRequests } from "../encoded-message.js";
 import { lazyServices, type OpenServices } from "../services.js";
 import type { ChannelSecurity } from "../tls.js";
 import { MAX_MESSAGE_BYTES } from "../transport.js";
@@ -40,7 +41,7 @@ export function openGrpcJs(address: ResolvedAddress, security: ChannelSecurity |
   // The last `use` is outermost: the deadline runs inside the SDK's middleware, which logs and types its error.
   const factory = createClientFactory().use(deadlineMiddleware).use(callMiddleware(address.path));
   return {
-    services: lazyServices((definition) => factory.create(definition, channel)),
+    services: lazyServices((definition) => factory.create(acceptEncodedRequests(definition), channel)),
     close: () => channel.close(),
   };
 }

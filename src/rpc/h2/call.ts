@@ -6,7 +6,8 @@
  */
 import { type ClientHttp2Session, type ClientHttp2Stream, constants } from "node:http2";
 import { type Metadata, Status } from "nice-grpc-common";
-import { encodeMessage, FrameError, MessageDecoder } from "./frames.js";
+import type { EncodedMessage } from "../encoded-message.js";
+import { encodeMessage, FrameError, MessageDecoder, messageHeader } from "./frames.js";
 import { headerMetadata, metadataHeaders } from "./metadata.js";
 import { bareStatus, type CallStatus, closedStatus, httpStatus, trailerStatus } from "./status.js";
 
@@ -30,6 +31,9 @@ export interface CallRequest {
   onHeader?(header: Metadata): void;
   onTrailer?(trailer: Metadata): void;
 }
+
+/** Messages up to this size are copied behind their prefix and written once; larger ones are not copied. */
+const COPY_BELOW = 64 * 1024;
 
 /** grpc-timeout's units from milliseconds up, with their size in milliseconds. */
 const TIMEOUT_UNITS: [string, number][] = [
@@ -159,15 +163,28 @@ export class H2Call {
     }
   }
 
-  /** Sends one message; false when the stream's buffer is full (then wait for {@link drained}). */
-  write(message: Uint8Array): boolean {
+  /**
+   * Sends one message (a buffer, or parts sent in order as one); false when the stream's buffer is
+   * full (then wait for {@link drained}).
+   */
+  write(message: Uint8Array | EncodedMessage): boolean {
     if (message.length > this.#host.maxMessageBytes) {
       const max = this.#host.maxMessageBytes;
       this.cancel(Status.RESOURCE_EXHAUSTED, `Sent message larger than max (${message.length} vs. ${max})`);
     }
     const stream = this.#stream;
     if (!stream || this.#status) return true;
-    return stream.write(encodeMessage(message));
+    if (message instanceof Uint8Array && message.length <= COPY_BELOW) {
+      return stream.write(encodeMessage(message));
+    }
+    // Large messages go out without being copied behind their prefix: one writev.
+    const parts = message instanceof Uint8Array ? [message] : message.parts;
+    stream.cork();
+    stream.write(messageHeader(message.length));
+    let ok = true;
+    for (const part of parts) ok = stream.write(part);
+    stream.uncork();
+    return ok;
   }
 
   /** Resolves when the stream can take more, or the call has ended. */

@@ -6,6 +6,14 @@
  * @module
  */
 
+/** @internal The 5-byte prefix of an uncompressed message of `length` bytes. */
+export function messageHeader(length: number): Buffer {
+  const header = Buffer.allocUnsafe(5);
+  header[0] = 0;
+  header.writeUInt32BE(length, 1);
+  return header;
+}
+
 /** @internal The 5-byte prefix and `message`, in one buffer. */
 export function encodeMessage(message: Uint8Array): Buffer {
   const frame = Buffer.allocUnsafe(5 + message.length);

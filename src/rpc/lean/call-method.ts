@@ -9,7 +9,7 @@ import { type CallOptions, ClientError, Status } from "nice-grpc-common";
 import type { H2Call } from "../h2/call.js";
 import type { H2Channel } from "../h2/channel.js";
 import type { CallStatus } from "../h2/status.js";
-import type { Method } from "./method.js";
+import type { Encoded, Method } from "./method.js";
 import { pipeRequest, type RequestPipe } from "./pipe-request.js";
 
 /** @internal What the lean client's calls accept besides nice-grpc's: a deadline, sent to the server too. */
@@ -25,11 +25,14 @@ function isStatus(err: unknown): err is CallStatus {
   return typeof err === "object" && err !== null && "code" in err && "metadata" in err;
 }
 
-/** The request's bytes (a unary request, encoded before the call opens) or its stream. */
-function checkRequest(method: Method, request: unknown): Uint8Array | AsyncIterable<unknown> {
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === "function";
+}
+
+/** The request's wire form (a unary request, encoded before the call opens) or its stream. */
+function checkRequest(method: Method, request: unknown): Encoded | AsyncIterable<unknown> {
   const { requestStream, path } = method.descriptor;
-  const isStream = typeof (request as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === "function";
-  if (isStream !== requestStream) {
+  if (isAsyncIterable(request) !== requestStream) {
     throw new Error(`A middleware passed an invalid request to next() for ${path}`);
   }
   return requestStream ? (request as AsyncIterable<unknown>) : method.serialize(request);
@@ -38,9 +41,9 @@ function checkRequest(method: Method, request: unknown): Uint8Array | AsyncItera
 function sendRequest(
   call: H2Call,
   method: Method,
-  request: Uint8Array | AsyncIterable<unknown>,
+  request: Encoded | AsyncIterable<unknown>,
 ): RequestPipe | undefined {
-  if (!(request instanceof Uint8Array)) return pipeRequest(call, request, method.serialize);
+  if (isAsyncIterable(request)) return pipeRequest(call, request, method.serialize);
   call.write(request);
   call.end();
   return undefined;

@@ -5,6 +5,7 @@
  * @module
  */
 import { ClientError, type MethodDescriptor, Status } from "nice-grpc-common";
+import { EncodedMessage } from "../encoded-message.js";
 
 /** @internal A ts-proto message type: what the client needs of it. */
 export interface MessageType<T = unknown> {
@@ -29,10 +30,13 @@ export interface ServiceDefinition {
   >;
 }
 
+/** @internal A request in wire form: one buffer, or parts sent in order as one message. */
+export type Encoded = Uint8Array | EncodedMessage;
+
 /** @internal A method ready to call: its descriptor for middleware, and its codecs. */
 export interface Method {
   descriptor: MethodDescriptor;
-  serialize(request: unknown): Uint8Array;
+  serialize(request: unknown): Encoded;
   deserialize(bytes: Uint8Array): unknown;
 }
 
@@ -57,9 +61,10 @@ export function methodsOf(definition: ServiceDefinition): Map<string, Method> {
     const { requestType, responseType } = method;
     const fromPartial = requestType.fromPartial;
     const path = `/${definition.fullName}/${method.name}`;
-    const encode: (request: unknown) => Uint8Array = fromPartial
-      ? (request) => requestType.encode(fromPartial(request)).finish()
-      : (request) => requestType.encode(request).finish();
+    const encode = (request: unknown): Encoded => {
+      if (request instanceof EncodedMessage) return request;
+      return requestType.encode(fromPartial ? fromPartial(request) : request).finish();
+    };
     methods.set(key, {
       descriptor: {
         path,

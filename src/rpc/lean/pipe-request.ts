@@ -1,4 +1,5 @@
 import type { H2Call } from "../h2/call.js";
+import type { Encoded } from "./method.js";
 
 /** @internal A request stream being sent: `stop` ends the sending, `error` is what the source threw. */
 export interface RequestPipe {
@@ -13,7 +14,7 @@ export interface RequestPipe {
 export function pipeRequest(
   call: H2Call,
   requests: AsyncIterable<unknown>,
-  serialize: (request: unknown) => Uint8Array,
+  serialize: (request: unknown) => Encoded,
 ): RequestPipe {
   const pipe = {
     stopped: false,
