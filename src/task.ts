@@ -173,6 +173,9 @@ export class Task extends ProcessHandle {
     }
     const attached = await network.catch(async (err: unknown) => {
       await ctx.services.tasks.delete({ containerId: info.id }, { namespace: ctx.namespace }).catch(() => {});
+      // The task's create event may still be on its way and would mark it present: untracked, the
+      // container's next delete asks containerd instead.
+      ctx.hub.forget(ctx.namespace, info.id);
       await io.close();
       throw err;
     });
