@@ -1,8 +1,9 @@
 // Pull (and unpack) each bench image (bench/pull-fixture.ts: a 3-layer BENCH_IMAGE_MIB (100) MiB
 // image and Debian's redis-server) from a loopback docker-registry: the SDK against `ctr images pull
-// --plain-http` (on 2.x both through the daemon's Transfer service, ctr's default, and `--local`),
-// alternating for BENCH_ROUNDS (3) rounds on one daemon, each from an empty content store. Prints
-// JSON lines (MB/s, RPCs) and the SDK's ratio over each ctr. The daemon is the one on PATH, or
+// --plain-http`. On 2.x the SDK's default goes through the daemon's Transfer service, as ctr's does;
+// there the SDK's client-side pull (`via: "client"`) and `ctr --local` run too. The sides run
+// alternately for BENCH_ROUNDS (3) rounds on one daemon, each from an empty content store. Prints
+// JSON lines (MB/s, RPCs) and the SDK's ratio over each other side. The daemon is the one on PATH, or
 // $CONTAINERD_SDK_TEST_BINARIES (with that directory first on PATH, for its ctr).
 //   node --conditions=source --import tsx bench/pull.ts
 import { mkdtemp, rm } from "node:fs/promises";
@@ -42,7 +43,13 @@ try {
       sdk: { run: () => sdk.images.pull(ref), clean: () => sdk.images.delete(ref, { sync: true }) },
       ctr: ctrSide(daemon, ref, []),
     };
-    if (transfer) sides["ctr-local"] = ctrSide(daemon, ref, ["--local"]);
+    if (transfer) {
+      sides["sdk-client"] = {
+        run: () => sdk.images.pull(ref, { via: "client" }),
+        clean: () => sdk.images.delete(ref, { sync: true }),
+      };
+      sides["ctr-local"] = ctrSide(daemon, ref, ["--local"]);
+    }
     await compareWithCtr({ workload: `image-pull-${name}`, daemon, rounds, bytes: size, layers, sides });
   }
 } finally {

@@ -6,6 +6,7 @@ import {
   type WriteContentResponse,
 } from "../gen/github.com/containerd/containerd/api/services/content/v1/content.js";
 import type { EncodedMessage } from "../rpc/encoded-message.js";
+import { RequestQueue } from "../rpc/request-queue.js";
 import type { RawCallOptions } from "../rpc/services.js";
 import type { ImagesContext } from "./context.js";
 import { toNumber } from "./descriptor.js";
@@ -16,38 +17,6 @@ type Request = Partial<WriteContentRequest> | EncodedMessage;
 
 /** WRITE messages sent before waiting for containerd's answer to the first of them. */
 const MAX_IN_FLIGHT = 4;
-
-/** A push-driven request stream: `push` queues a message, `end` finishes the stream. */
-class RequestQueue implements AsyncIterable<Request> {
-  #items: Request[] = [];
-  #ended = false;
-  #wake: (() => void) | undefined;
-
-  push(item: Request): void {
-    this.#items.push(item);
-    this.#wake?.();
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<Request> {
-    for (;;) {
-      const item = this.#items.shift();
-      if (item !== undefined) {
-        yield item;
-        continue;
-      }
-      if (this.#ended) return;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-      this.#wake = undefined;
-    }
-  }
-}
 
 /** What opening a writer takes. */
 export interface OpenWriterOptions {
@@ -68,11 +37,11 @@ export class ContentWriter {
   /** True when the blob with the expected digest already exists (nothing to write or commit). */
   exists = false;
   readonly #inFlight: Promise<WriteContentResponse>[] = [];
-  readonly #queue: RequestQueue;
+  readonly #queue: RequestQueue<Request>;
   readonly #replies: AsyncIterator<WriteContentResponse>;
   #done = false;
 
-  private constructor(queue: RequestQueue, replies: AsyncIterable<WriteContentResponse>) {
+  private constructor(queue: RequestQueue<Request>, replies: AsyncIterable<WriteContentResponse>) {
     this.#queue = queue;
     this.#replies = replies[Symbol.asyncIterator]();
   }
@@ -84,7 +53,7 @@ export class ContentWriter {
     options: OpenWriterOptions,
     raw: RawCallOptions,
   ): Promise<ContentWriter> {
-    const queue = new RequestQueue();
+    const queue = new RequestQueue<Request>();
     // Both transports take an EncodedMessage as the request it encodes (rpc/encoded-message.ts).
     const requests = queue as AsyncIterable<Partial<WriteContentRequest>>;
     const writer = new ContentWriter(queue, ctx.services.content.write(requests, raw));

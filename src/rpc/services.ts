@@ -9,7 +9,9 @@ import { IntrospectionDefinition } from "../gen/github.com/containerd/containerd
 import { LeasesDefinition } from "../gen/github.com/containerd/containerd/api/services/leases/v1/leases.js";
 import { NamespacesDefinition } from "../gen/github.com/containerd/containerd/api/services/namespaces/v1/namespace.js";
 import { SnapshotsDefinition } from "../gen/github.com/containerd/containerd/api/services/snapshots/v1/snapshots.js";
+import { StreamingDefinition } from "../gen/github.com/containerd/containerd/api/services/streaming/v1/streaming.js";
 import { TasksDefinition } from "../gen/github.com/containerd/containerd/api/services/tasks/v1/tasks.js";
+import { TransferDefinition } from "../gen/github.com/containerd/containerd/api/services/transfer/v1/transfer.js";
 import { VersionDefinition } from "../gen/github.com/containerd/containerd/api/services/version/v1/version.js";
 import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
 import type { NamespaceCallOptions } from "./call-metadata.js";
@@ -28,7 +30,11 @@ const definitions = {
   leases: LeasesDefinition,
   namespaces: NamespacesDefinition,
   snapshots: SnapshotsDefinition,
+  /** containerd 1.7+: the streams Transfer reads progress and credentials through. */
+  streaming: StreamingDefinition,
   tasks: TasksDefinition,
+  /** containerd 1.7+: daemon-side pull, push, import and export. */
+  transfer: TransferDefinition,
   version: VersionDefinition,
 };
 
@@ -52,7 +58,7 @@ export interface OpenServices {
 
 /**
  * @internal The service clients, each made by `create` on first use (a script touches three or
- * four of the twelve).
+ * four of the fourteen).
  */
 export function lazyServices(create: (definition: ServiceDefinitionOf) => unknown): RawServices {
   const services = {} as RawServices;

@@ -16,19 +16,23 @@ import { fetchLayer } from "./fetch-blob.js";
 import { type FetchedManifest, fetchManifests } from "./manifests.js";
 import { RegistryClient } from "./registry.js";
 import { resolve } from "./resolve.js";
+import { pullByTransfer } from "./transfer-pull.js";
 import type { PullJob, PullOptions } from "./types.js";
+import { checkVia, pullsByTransfer } from "./via.js";
 
 const debug = createDebug("containerd-sdk:images");
 
 /**
- * @internal Implements `images.pull`, under one lease and within `timeout`: resolve the reference,
- * fetch the index and manifest for the platform, fetch config and layers in parallel (unpacking
- * each layer as it lands), then create the image record.
+ * @internal Implements `images.pull` within `timeout`, through the daemon's Transfer service or on
+ * the client side (see `via`). On the client side, under one lease: resolve the reference, fetch the
+ * index and manifest for the platform, fetch config and layers in parallel (unpacking each layer as
+ * it lands), then create the image record.
  */
 export async function pullImage(ctx: ImagesContext, reference: string, options: PullOptions): Promise<Image> {
   const ref = parseReference(reference);
   checkPullOptions(options);
   return withDeadline(`pull ${ref.name}`, options, async (signal) => {
+    if (await pullsByTransfer(ctx, options)) return pullByTransfer(ctx, ref, options, signal);
     const job = newJob(ctx, ref, options, signal);
     try {
       return await new Leases(ctx).withLease(() => pullSteps(job, ref, options));
@@ -119,5 +123,6 @@ function checkPullOptions(options: PullOptions): void {
   }
   if (platform !== undefined) checkPlatform(platform);
   if (labels !== undefined) checkStringRecord("labels", labels);
+  checkVia(options);
   options.signal?.throwIfAborted();
 }

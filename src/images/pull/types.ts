@@ -29,7 +29,15 @@ export interface PullOptions extends OperationOptions {
   unpack?: boolean;
   /** Snapshotter to unpack into. Default `overlayfs`. */
   snapshotter?: string;
-  /** Blobs fetched at once. Default 3. */
+  /**
+   * Who fetches the image. `"client"`: this process downloads each blob and writes it through the
+   * content service (one lease, resumable with Range requests). `"transfer"`: the daemon's Transfer
+   * service (containerd 1.7+) fetches and unpacks it, and the client only relays progress and
+   * credentials. `"auto"` (default): Transfer on containerd 2.0+, as its `ctr` does, unless the pull
+   * sets `concurrency`, a bearer `auth.token`, or an unpack into another snapshotter or platform.
+   */
+  via?: "auto" | "client" | "transfer";
+  /** Blobs fetched at once, on the client-side path. Default 3. */
   concurrency?: number;
   /** Called as bytes arrive, per blob. */
   onProgress?: (progress: PullProgress) => void;

@@ -1,0 +1,157 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import createDebug from "debug";
+import { NotImplementedError } from "../../errors/index.js";
+import { ImageStore } from "../../gen/github.com/containerd/containerd/api/types/transfer/imagestore.js";
+import {
+  AuthRequest,
+  AuthResponse,
+  AuthType,
+  OCIRegistry,
+} from "../../gen/github.com/containerd/containerd/api/types/transfer/registry.js";
+import type { ImagesContext } from "../context.js";
+import type { Image } from "../image.js";
+import { getImage } from "../image-store.js";
+import { Leases } from "../leases.js";
+import { hostPlatform } from "../platform.js";
+import type { ImageReference } from "../reference.js";
+import { DEFAULT_SNAPSHOTTER } from "../snapshots.js";
+import { daemonMajor } from "../transfer/daemon.js";
+import { toPullProgress } from "../transfer/progress.js";
+import { openTransferStream, type TransferStream } from "../transfer/stream.js";
+import { isLoopbackHost } from "./registry.js";
+import { transferError } from "./transfer-error.js";
+import type { PullOptions } from "./types.js";
+
+const debug = createDebug("containerd-sdk:images");
+
+/** How long progress that the daemon sent before finishing may take to reach `onProgress`. */
+const PROGRESS_DRAIN_MS = 5000;
+
+/**
+ * @internal Implements `images.pull` through containerd's Transfer service: the daemon resolves,
+ * fetches, unpacks and names the image; the client answers credential requests and relays progress.
+ * Four RPCs (a lease around Transfer, then Images.Get for the record), plus one stream each for
+ * progress and credentials when the caller gives `onProgress` or `auth`.
+ */
+export async function pullByTransfer(
+  ctx: ImagesContext,
+  ref: ImageReference,
+  options: PullOptions,
+  signal: AbortSignal | undefined,
+): Promise<Image> {
+  const plain = options.plainHttp === true || isLoopbackHost(ref.domain);
+  if (plain && (await daemonMajor(ctx.services, ctx.namespace)) < 2) {
+    throw new NotImplementedError(
+      `pull ${ref.name}: before containerd 2.0, Transfer fetches over HTTPS only (no default_scheme); use via "client"`,
+    );
+  }
+  const streams: TransferStream[] = [];
+  const open = async (prefix: string) => {
+    const stream = await openTransferStream(ctx, prefix, signal);
+    streams.push(stream);
+    return stream;
+  };
+  try {
+    const { onProgress, auth } = options;
+    const progress = onProgress ? await open("progress") : undefined;
+    const creds = auth?.username ? await open("creds") : undefined;
+    // A stream aborted with the pull rejects its reads: that is the pull's failure, not the relay's.
+    const relayed = progress && onProgress ? relayProgress(progress, onProgress).catch(() => {}) : undefined;
+    if (creds && auth) void answerCredentials(creds, auth.username ?? "", auth.password ?? "");
+    debug("pull %s through Transfer", ref.name);
+    // Under the SDK's lease, not the daemon's: containerd deletes its own with the request's context,
+    // which a cancelled pull has already cancelled, so it would outlive the pull.
+    const request = transferRequest(ref, options, plain, progress, creds);
+    await new Leases(ctx).withLease(() =>
+      ctx.services.transfer.transfer(request, { signal, namespace: ctx.namespace }),
+    );
+    if (relayed) await drain(relayed);
+  } catch (err) {
+    signal?.throwIfAborted();
+    throw transferError(err, `pull ${ref.name}`);
+  } finally {
+    for (const stream of streams) stream.close();
+  }
+  return getImage(ctx, ref.name, { signal });
+}
+
+/** Fetch `ref` from its registry into the image store, naming the streams the daemon is to use. */
+function transferRequest(
+  ref: ImageReference,
+  options: PullOptions,
+  plain: boolean,
+  progress: TransferStream | undefined,
+  creds: TransferStream | undefined,
+) {
+  return {
+    source: { typeUrl: "containerd.types.transfer.OCIRegistry", value: registrySource(ref, plain, creds) },
+    destination: { typeUrl: "containerd.types.transfer.ImageStore", value: imageStore(ref, options) },
+    options: { progressStream: progress?.id ?? "" },
+  };
+}
+
+function registrySource(ref: ImageReference, plain: boolean, creds: TransferStream | undefined) {
+  return OCIRegistry.encode({
+    reference: ref.name,
+    resolver: {
+      authStream: creds?.id ?? "",
+      headers: {},
+      hostDir: "",
+      defaultScheme: plain ? "http" : "",
+      httpDebug: 0,
+      logsStream: "",
+    },
+  }).finish();
+}
+
+function imageStore(ref: ImageReference, options: PullOptions) {
+  const platform = options.platform ?? hostPlatform();
+  const wire = { os: platform.os, architecture: platform.architecture, variant: platform.variant ?? "" };
+  const unpack = options.unpack !== false;
+  return ImageStore.encode({
+    name: ref.name,
+    labels: options.labels ?? {},
+    platforms: [wire],
+    allMetadata: false,
+    manifestLimit: 0,
+    extraReferences: [],
+    unpacks: unpack ? [{ platform: wire, snapshotter: options.snapshotter ?? DEFAULT_SNAPSHOTTER }] : [],
+  }).finish();
+}
+
+/** Hands each blob's progress to `onProgress` until the daemon closes the stream. */
+async function relayProgress(stream: TransferStream, onProgress: NonNullable<PullOptions["onProgress"]>) {
+  for (let next = await stream.received.next(); !next.done; next = await stream.received.next()) {
+    const progress = toPullProgress(next.value);
+    if (progress) onProgress(progress);
+  }
+}
+
+/** Waits (boundedly) for the progress the daemon sent before it returned. */
+async function drain(relayed: Promise<void>): Promise<void> {
+  const timer = new AbortController();
+  try {
+    await Promise.race([relayed, sleep(PROGRESS_DRAIN_MS, undefined, { signal: timer.signal })]);
+  } finally {
+    timer.abort();
+  }
+}
+
+/** Answers each credential request of the daemon with the caller's username and password. */
+async function answerCredentials(stream: TransferStream, username: string, secret: string): Promise<void> {
+  try {
+    for (let next = await stream.received.next(); !next.done; next = await stream.received.next()) {
+      const request = AuthRequest.decode(next.value.value);
+      debug("transfer asks credentials for %s", request.host);
+      const response = AuthResponse.encode({
+        authType: AuthType.CREDENTIALS,
+        username,
+        secret,
+        expireAt: undefined,
+      });
+      stream.send({ typeUrl: "containerd.types.transfer.AuthResponse", value: response.finish() });
+    }
+  } catch {
+    // The stream ends (aborted) when the transfer does.
+  }
+}

@@ -1,0 +1,39 @@
+import { Progress } from "../../gen/github.com/containerd/containerd/api/types/transfer/progress.js";
+import { type AnyValue, normalizeTypeUrl } from "../../typeurl/index.js";
+import { fromWireDescriptor, toNumber } from "../descriptor.js";
+import { isIndexType, isManifestType, MediaType } from "../media-types.js";
+import type { PullProgress } from "../pull/types.js";
+
+const PROGRESS = "containerd.types.transfer.Progress";
+
+/** The daemon's per-blob events; the others (`Resolving from …`, `saved`) name no bytes. */
+const BLOB_EVENTS = new Set(["waiting", "downloading", "complete", "already exists"]);
+const DONE_EVENTS = new Set(["complete", "already exists"]);
+
+/**
+ * @internal A Transfer progress message as a pull's {@link PullProgress}, or undefined for an event
+ * that is not about one blob's bytes (or a message that is not a Progress).
+ */
+export function toPullProgress(message: AnyValue): PullProgress | undefined {
+  if (normalizeTypeUrl(message.typeUrl) !== PROGRESS) return undefined;
+  const p = Progress.decode(message.value);
+  if (!p.desc || !BLOB_EVENTS.has(p.event)) return undefined;
+  const { digest, mediaType, size } = fromWireDescriptor(p.desc);
+  const total = toNumber(p.total) || size;
+  const complete = DONE_EVENTS.has(p.event);
+  return {
+    digest,
+    mediaType,
+    kind: kindOf(mediaType),
+    done: complete ? total : toNumber(p.progress),
+    total,
+    complete,
+  };
+}
+
+function kindOf(mediaType: string): PullProgress["kind"] {
+  if (isIndexType(mediaType)) return "index";
+  if (isManifestType(mediaType)) return "manifest";
+  // OCI configs (and artifacts' configs) say so; Docker's is `…container.image.v1+json`.
+  return mediaType === MediaType.dockerConfig || /config/.test(mediaType) ? "config" : "layer";
+}
