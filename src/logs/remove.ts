@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { containerLogDir, logLayout, pathPointer } from "./layout.js";
 import { rotatedFiles } from "./log-files.js";
@@ -13,6 +14,8 @@ export async function removeLogs(namespace: string, id: string): Promise<void> {
   } catch {
     return; // a log directory that cannot be used holds no logs
   }
+  // Most containers have no logs: a stat that does not throw is cheaper than two failing calls.
+  if (!statSync(containerLogDir(layout, namespace, id), { throwIfNoEntry: false })) return;
   const custom = await readFile(pathPointer(layout, namespace, id), "utf8").catch(() => undefined);
   if (custom) for (const file of await rotatedFiles(custom)) await rm(file, { force: true });
   await rm(containerLogDir(layout, namespace, id), { recursive: true, force: true });

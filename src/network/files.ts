@@ -5,6 +5,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
@@ -41,6 +42,9 @@ export async function writeExclusive(path: string, text: string): Promise<boolea
 
 /** The parsed JSON at `path`, or undefined when the file is missing. */
 export async function readJson(path: string): Promise<unknown> {
+  // A missing file is the common case (every container without a network, at its delete): a stat
+  // that does not throw costs microseconds, where a rejected readFile builds an Error and its stack.
+  if (!statSync(path, { throwIfNoEntry: false })) return undefined;
   try {
     return JSON.parse(await readFile(path, "utf8"));
   } catch (err) {
