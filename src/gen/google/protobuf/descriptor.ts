@@ -3337,7 +3337,7 @@ export const UninterpretedOption: MessageFns<UninterpretedOption> = {
               break;
             }
 
-            message.positiveIntValue = Long.fromString(reader.uint64().toString(), true);
+            message.positiveIntValue = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -3345,7 +3345,7 @@ export const UninterpretedOption: MessageFns<UninterpretedOption> = {
               break;
             }
 
-            message.negativeIntValue = Long.fromString(reader.int64().toString());
+            message.negativeIntValue = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 6: {

@@ -148,7 +148,7 @@ export const Timestamp: MessageFns<Timestamp> = {
               break;
             }
 
-            message.seconds = Long.fromString(reader.int64().toString());
+            message.seconds = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 2: {

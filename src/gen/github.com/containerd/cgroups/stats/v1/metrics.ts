@@ -367,7 +367,7 @@ export const HugetlbStat: MessageFns<HugetlbStat> = {
               break;
             }
 
-            message.usage = Long.fromString(reader.uint64().toString(), true);
+            message.usage = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -375,7 +375,7 @@ export const HugetlbStat: MessageFns<HugetlbStat> = {
               break;
             }
 
-            message.max = Long.fromString(reader.uint64().toString(), true);
+            message.max = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -383,7 +383,7 @@ export const HugetlbStat: MessageFns<HugetlbStat> = {
               break;
             }
 
-            message.failcnt = Long.fromString(reader.uint64().toString(), true);
+            message.failcnt = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -454,7 +454,7 @@ export const PidsStat: MessageFns<PidsStat> = {
               break;
             }
 
-            message.current = Long.fromString(reader.uint64().toString(), true);
+            message.current = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -462,7 +462,7 @@ export const PidsStat: MessageFns<PidsStat> = {
               break;
             }
 
-            message.limit = Long.fromString(reader.uint64().toString(), true);
+            message.limit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -600,7 +600,7 @@ export const CPUUsage: MessageFns<CPUUsage> = {
               break;
             }
 
-            message.total = Long.fromString(reader.uint64().toString(), true);
+            message.total = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -608,7 +608,7 @@ export const CPUUsage: MessageFns<CPUUsage> = {
               break;
             }
 
-            message.kernel = Long.fromString(reader.uint64().toString(), true);
+            message.kernel = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -616,12 +616,12 @@ export const CPUUsage: MessageFns<CPUUsage> = {
               break;
             }
 
-            message.user = Long.fromString(reader.uint64().toString(), true);
+            message.user = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
             if (tag === 32) {
-              message.perCpu.push(Long.fromString(reader.uint64().toString(), true));
+              message.perCpu.push(Long.fromBigInt(BigInt(reader.uint64()), true));
 
               continue;
             }
@@ -629,7 +629,7 @@ export const CPUUsage: MessageFns<CPUUsage> = {
             if (tag === 34) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.perCpu.push(Long.fromString(reader.uint64().toString(), true));
+                message.perCpu.push(Long.fromBigInt(BigInt(reader.uint64()), true));
               }
 
               continue;
@@ -700,7 +700,7 @@ export const Throttle: MessageFns<Throttle> = {
               break;
             }
 
-            message.periods = Long.fromString(reader.uint64().toString(), true);
+            message.periods = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -708,7 +708,7 @@ export const Throttle: MessageFns<Throttle> = {
               break;
             }
 
-            message.throttledPeriods = Long.fromString(reader.uint64().toString(), true);
+            message.throttledPeriods = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -716,7 +716,7 @@ export const Throttle: MessageFns<Throttle> = {
               break;
             }
 
-            message.throttledTime = Long.fromString(reader.uint64().toString(), true);
+            message.throttledTime = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -921,7 +921,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.cache = Long.fromString(reader.uint64().toString(), true);
+            message.cache = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -929,7 +929,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.rss = Long.fromString(reader.uint64().toString(), true);
+            message.rss = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -937,7 +937,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.rssHuge = Long.fromString(reader.uint64().toString(), true);
+            message.rssHuge = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -945,7 +945,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.mappedFile = Long.fromString(reader.uint64().toString(), true);
+            message.mappedFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -953,7 +953,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.dirty = Long.fromString(reader.uint64().toString(), true);
+            message.dirty = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 6: {
@@ -961,7 +961,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.writeback = Long.fromString(reader.uint64().toString(), true);
+            message.writeback = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 7: {
@@ -969,7 +969,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgPgIn = Long.fromString(reader.uint64().toString(), true);
+            message.pgPgIn = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 8: {
@@ -977,7 +977,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgPgOut = Long.fromString(reader.uint64().toString(), true);
+            message.pgPgOut = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 9: {
@@ -985,7 +985,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgFault = Long.fromString(reader.uint64().toString(), true);
+            message.pgFault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 10: {
@@ -993,7 +993,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgMajFault = Long.fromString(reader.uint64().toString(), true);
+            message.pgMajFault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 11: {
@@ -1001,7 +1001,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.inactiveAnon = Long.fromString(reader.uint64().toString(), true);
+            message.inactiveAnon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 12: {
@@ -1009,7 +1009,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.activeAnon = Long.fromString(reader.uint64().toString(), true);
+            message.activeAnon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 13: {
@@ -1017,7 +1017,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.inactiveFile = Long.fromString(reader.uint64().toString(), true);
+            message.inactiveFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 14: {
@@ -1025,7 +1025,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.activeFile = Long.fromString(reader.uint64().toString(), true);
+            message.activeFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 15: {
@@ -1033,7 +1033,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.unevictable = Long.fromString(reader.uint64().toString(), true);
+            message.unevictable = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 16: {
@@ -1041,7 +1041,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.hierarchicalMemoryLimit = Long.fromString(reader.uint64().toString(), true);
+            message.hierarchicalMemoryLimit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 17: {
@@ -1049,7 +1049,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.hierarchicalSwapLimit = Long.fromString(reader.uint64().toString(), true);
+            message.hierarchicalSwapLimit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 18: {
@@ -1057,7 +1057,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalCache = Long.fromString(reader.uint64().toString(), true);
+            message.totalCache = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 19: {
@@ -1065,7 +1065,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalRss = Long.fromString(reader.uint64().toString(), true);
+            message.totalRss = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 20: {
@@ -1073,7 +1073,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalRssHuge = Long.fromString(reader.uint64().toString(), true);
+            message.totalRssHuge = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 21: {
@@ -1081,7 +1081,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalMappedFile = Long.fromString(reader.uint64().toString(), true);
+            message.totalMappedFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 22: {
@@ -1089,7 +1089,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalDirty = Long.fromString(reader.uint64().toString(), true);
+            message.totalDirty = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 23: {
@@ -1097,7 +1097,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalWriteback = Long.fromString(reader.uint64().toString(), true);
+            message.totalWriteback = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 24: {
@@ -1105,7 +1105,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalPgPgIn = Long.fromString(reader.uint64().toString(), true);
+            message.totalPgPgIn = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 25: {
@@ -1113,7 +1113,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalPgPgOut = Long.fromString(reader.uint64().toString(), true);
+            message.totalPgPgOut = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 26: {
@@ -1121,7 +1121,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalPgFault = Long.fromString(reader.uint64().toString(), true);
+            message.totalPgFault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 27: {
@@ -1129,7 +1129,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalPgMajFault = Long.fromString(reader.uint64().toString(), true);
+            message.totalPgMajFault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 28: {
@@ -1137,7 +1137,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalInactiveAnon = Long.fromString(reader.uint64().toString(), true);
+            message.totalInactiveAnon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 29: {
@@ -1145,7 +1145,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalActiveAnon = Long.fromString(reader.uint64().toString(), true);
+            message.totalActiveAnon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 30: {
@@ -1153,7 +1153,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalInactiveFile = Long.fromString(reader.uint64().toString(), true);
+            message.totalInactiveFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 31: {
@@ -1161,7 +1161,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalActiveFile = Long.fromString(reader.uint64().toString(), true);
+            message.totalActiveFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 32: {
@@ -1169,7 +1169,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.totalUnevictable = Long.fromString(reader.uint64().toString(), true);
+            message.totalUnevictable = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 33: {
@@ -1368,7 +1368,7 @@ export const MemoryEntry: MessageFns<MemoryEntry> = {
               break;
             }
 
-            message.limit = Long.fromString(reader.uint64().toString(), true);
+            message.limit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -1376,7 +1376,7 @@ export const MemoryEntry: MessageFns<MemoryEntry> = {
               break;
             }
 
-            message.usage = Long.fromString(reader.uint64().toString(), true);
+            message.usage = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -1384,7 +1384,7 @@ export const MemoryEntry: MessageFns<MemoryEntry> = {
               break;
             }
 
-            message.max = Long.fromString(reader.uint64().toString(), true);
+            message.max = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -1392,7 +1392,7 @@ export const MemoryEntry: MessageFns<MemoryEntry> = {
               break;
             }
 
-            message.failcnt = Long.fromString(reader.uint64().toString(), true);
+            message.failcnt = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -1458,7 +1458,7 @@ export const MemoryOomControl: MessageFns<MemoryOomControl> = {
               break;
             }
 
-            message.oomKillDisable = Long.fromString(reader.uint64().toString(), true);
+            message.oomKillDisable = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -1466,7 +1466,7 @@ export const MemoryOomControl: MessageFns<MemoryOomControl> = {
               break;
             }
 
-            message.underOom = Long.fromString(reader.uint64().toString(), true);
+            message.underOom = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -1474,7 +1474,7 @@ export const MemoryOomControl: MessageFns<MemoryOomControl> = {
               break;
             }
 
-            message.oomKill = Long.fromString(reader.uint64().toString(), true);
+            message.oomKill = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -1713,7 +1713,7 @@ export const BlkIOEntry: MessageFns<BlkIOEntry> = {
               break;
             }
 
-            message.major = Long.fromString(reader.uint64().toString(), true);
+            message.major = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -1721,7 +1721,7 @@ export const BlkIOEntry: MessageFns<BlkIOEntry> = {
               break;
             }
 
-            message.minor = Long.fromString(reader.uint64().toString(), true);
+            message.minor = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -1729,7 +1729,7 @@ export const BlkIOEntry: MessageFns<BlkIOEntry> = {
               break;
             }
 
-            message.value = Long.fromString(reader.uint64().toString(), true);
+            message.value = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -1976,7 +1976,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.rxBytes = Long.fromString(reader.uint64().toString(), true);
+            message.rxBytes = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -1984,7 +1984,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.rxPackets = Long.fromString(reader.uint64().toString(), true);
+            message.rxPackets = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -1992,7 +1992,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.rxErrors = Long.fromString(reader.uint64().toString(), true);
+            message.rxErrors = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -2000,7 +2000,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.rxDropped = Long.fromString(reader.uint64().toString(), true);
+            message.rxDropped = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 6: {
@@ -2008,7 +2008,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.txBytes = Long.fromString(reader.uint64().toString(), true);
+            message.txBytes = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 7: {
@@ -2016,7 +2016,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.txPackets = Long.fromString(reader.uint64().toString(), true);
+            message.txPackets = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 8: {
@@ -2024,7 +2024,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.txErrors = Long.fromString(reader.uint64().toString(), true);
+            message.txErrors = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 9: {
@@ -2032,7 +2032,7 @@ export const NetworkStat: MessageFns<NetworkStat> = {
               break;
             }
 
-            message.txDropped = Long.fromString(reader.uint64().toString(), true);
+            message.txDropped = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -2129,7 +2129,7 @@ export const CgroupStats: MessageFns<CgroupStats> = {
               break;
             }
 
-            message.nrSleeping = Long.fromString(reader.uint64().toString(), true);
+            message.nrSleeping = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -2137,7 +2137,7 @@ export const CgroupStats: MessageFns<CgroupStats> = {
               break;
             }
 
-            message.nrRunning = Long.fromString(reader.uint64().toString(), true);
+            message.nrRunning = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -2145,7 +2145,7 @@ export const CgroupStats: MessageFns<CgroupStats> = {
               break;
             }
 
-            message.nrStopped = Long.fromString(reader.uint64().toString(), true);
+            message.nrStopped = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -2153,7 +2153,7 @@ export const CgroupStats: MessageFns<CgroupStats> = {
               break;
             }
 
-            message.nrUninterruptible = Long.fromString(reader.uint64().toString(), true);
+            message.nrUninterruptible = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -2161,7 +2161,7 @@ export const CgroupStats: MessageFns<CgroupStats> = {
               break;
             }
 
-            message.nrIoWait = Long.fromString(reader.uint64().toString(), true);
+            message.nrIoWait = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }

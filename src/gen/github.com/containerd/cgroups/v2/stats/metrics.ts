@@ -280,7 +280,7 @@ export const PidsStat: MessageFns<PidsStat> = {
               break;
             }
 
-            message.current = Long.fromString(reader.uint64().toString(), true);
+            message.current = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -288,7 +288,7 @@ export const PidsStat: MessageFns<PidsStat> = {
               break;
             }
 
-            message.limit = Long.fromString(reader.uint64().toString(), true);
+            message.limit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -368,7 +368,7 @@ export const CPUStat: MessageFns<CPUStat> = {
               break;
             }
 
-            message.usageUsec = Long.fromString(reader.uint64().toString(), true);
+            message.usageUsec = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -376,7 +376,7 @@ export const CPUStat: MessageFns<CPUStat> = {
               break;
             }
 
-            message.userUsec = Long.fromString(reader.uint64().toString(), true);
+            message.userUsec = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -384,7 +384,7 @@ export const CPUStat: MessageFns<CPUStat> = {
               break;
             }
 
-            message.systemUsec = Long.fromString(reader.uint64().toString(), true);
+            message.systemUsec = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -392,7 +392,7 @@ export const CPUStat: MessageFns<CPUStat> = {
               break;
             }
 
-            message.nrPeriods = Long.fromString(reader.uint64().toString(), true);
+            message.nrPeriods = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -400,7 +400,7 @@ export const CPUStat: MessageFns<CPUStat> = {
               break;
             }
 
-            message.nrThrottled = Long.fromString(reader.uint64().toString(), true);
+            message.nrThrottled = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 6: {
@@ -408,7 +408,7 @@ export const CPUStat: MessageFns<CPUStat> = {
               break;
             }
 
-            message.throttledUsec = Long.fromString(reader.uint64().toString(), true);
+            message.throttledUsec = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -618,7 +618,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.anon = Long.fromString(reader.uint64().toString(), true);
+            message.anon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -626,7 +626,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.file = Long.fromString(reader.uint64().toString(), true);
+            message.file = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -634,7 +634,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.kernelStack = Long.fromString(reader.uint64().toString(), true);
+            message.kernelStack = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -642,7 +642,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.slab = Long.fromString(reader.uint64().toString(), true);
+            message.slab = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -650,7 +650,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.sock = Long.fromString(reader.uint64().toString(), true);
+            message.sock = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 6: {
@@ -658,7 +658,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.shmem = Long.fromString(reader.uint64().toString(), true);
+            message.shmem = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 7: {
@@ -666,7 +666,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.fileMapped = Long.fromString(reader.uint64().toString(), true);
+            message.fileMapped = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 8: {
@@ -674,7 +674,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.fileDirty = Long.fromString(reader.uint64().toString(), true);
+            message.fileDirty = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 9: {
@@ -682,7 +682,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.fileWriteback = Long.fromString(reader.uint64().toString(), true);
+            message.fileWriteback = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 10: {
@@ -690,7 +690,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.anonThp = Long.fromString(reader.uint64().toString(), true);
+            message.anonThp = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 11: {
@@ -698,7 +698,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.inactiveAnon = Long.fromString(reader.uint64().toString(), true);
+            message.inactiveAnon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 12: {
@@ -706,7 +706,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.activeAnon = Long.fromString(reader.uint64().toString(), true);
+            message.activeAnon = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 13: {
@@ -714,7 +714,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.inactiveFile = Long.fromString(reader.uint64().toString(), true);
+            message.inactiveFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 14: {
@@ -722,7 +722,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.activeFile = Long.fromString(reader.uint64().toString(), true);
+            message.activeFile = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 15: {
@@ -730,7 +730,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.unevictable = Long.fromString(reader.uint64().toString(), true);
+            message.unevictable = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 16: {
@@ -738,7 +738,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.slabReclaimable = Long.fromString(reader.uint64().toString(), true);
+            message.slabReclaimable = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 17: {
@@ -746,7 +746,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.slabUnreclaimable = Long.fromString(reader.uint64().toString(), true);
+            message.slabUnreclaimable = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 18: {
@@ -754,7 +754,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgfault = Long.fromString(reader.uint64().toString(), true);
+            message.pgfault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 19: {
@@ -762,7 +762,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgmajfault = Long.fromString(reader.uint64().toString(), true);
+            message.pgmajfault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 20: {
@@ -770,7 +770,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.workingsetRefault = Long.fromString(reader.uint64().toString(), true);
+            message.workingsetRefault = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 21: {
@@ -778,7 +778,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.workingsetActivate = Long.fromString(reader.uint64().toString(), true);
+            message.workingsetActivate = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 22: {
@@ -786,7 +786,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.workingsetNodereclaim = Long.fromString(reader.uint64().toString(), true);
+            message.workingsetNodereclaim = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 23: {
@@ -794,7 +794,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgrefill = Long.fromString(reader.uint64().toString(), true);
+            message.pgrefill = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 24: {
@@ -802,7 +802,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgscan = Long.fromString(reader.uint64().toString(), true);
+            message.pgscan = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 25: {
@@ -810,7 +810,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgsteal = Long.fromString(reader.uint64().toString(), true);
+            message.pgsteal = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 26: {
@@ -818,7 +818,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgactivate = Long.fromString(reader.uint64().toString(), true);
+            message.pgactivate = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 27: {
@@ -826,7 +826,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pgdeactivate = Long.fromString(reader.uint64().toString(), true);
+            message.pgdeactivate = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 28: {
@@ -834,7 +834,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pglazyfree = Long.fromString(reader.uint64().toString(), true);
+            message.pglazyfree = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 29: {
@@ -842,7 +842,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.pglazyfreed = Long.fromString(reader.uint64().toString(), true);
+            message.pglazyfreed = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 30: {
@@ -850,7 +850,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.thpFaultAlloc = Long.fromString(reader.uint64().toString(), true);
+            message.thpFaultAlloc = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 31: {
@@ -858,7 +858,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.thpCollapseAlloc = Long.fromString(reader.uint64().toString(), true);
+            message.thpCollapseAlloc = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 32: {
@@ -866,7 +866,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.usage = Long.fromString(reader.uint64().toString(), true);
+            message.usage = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 33: {
@@ -874,7 +874,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.usageLimit = Long.fromString(reader.uint64().toString(), true);
+            message.usageLimit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 34: {
@@ -882,7 +882,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.swapUsage = Long.fromString(reader.uint64().toString(), true);
+            message.swapUsage = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 35: {
@@ -890,7 +890,7 @@ export const MemoryStat: MessageFns<MemoryStat> = {
               break;
             }
 
-            message.swapLimit = Long.fromString(reader.uint64().toString(), true);
+            message.swapLimit = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -1050,7 +1050,7 @@ export const MemoryEvents: MessageFns<MemoryEvents> = {
               break;
             }
 
-            message.low = Long.fromString(reader.uint64().toString(), true);
+            message.low = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -1058,7 +1058,7 @@ export const MemoryEvents: MessageFns<MemoryEvents> = {
               break;
             }
 
-            message.high = Long.fromString(reader.uint64().toString(), true);
+            message.high = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -1066,7 +1066,7 @@ export const MemoryEvents: MessageFns<MemoryEvents> = {
               break;
             }
 
-            message.max = Long.fromString(reader.uint64().toString(), true);
+            message.max = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -1074,7 +1074,7 @@ export const MemoryEvents: MessageFns<MemoryEvents> = {
               break;
             }
 
-            message.oom = Long.fromString(reader.uint64().toString(), true);
+            message.oom = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -1082,7 +1082,7 @@ export const MemoryEvents: MessageFns<MemoryEvents> = {
               break;
             }
 
-            message.oomKill = Long.fromString(reader.uint64().toString(), true);
+            message.oomKill = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -1366,7 +1366,7 @@ export const IOEntry: MessageFns<IOEntry> = {
               break;
             }
 
-            message.major = Long.fromString(reader.uint64().toString(), true);
+            message.major = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -1374,7 +1374,7 @@ export const IOEntry: MessageFns<IOEntry> = {
               break;
             }
 
-            message.minor = Long.fromString(reader.uint64().toString(), true);
+            message.minor = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {
@@ -1382,7 +1382,7 @@ export const IOEntry: MessageFns<IOEntry> = {
               break;
             }
 
-            message.rbytes = Long.fromString(reader.uint64().toString(), true);
+            message.rbytes = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 4: {
@@ -1390,7 +1390,7 @@ export const IOEntry: MessageFns<IOEntry> = {
               break;
             }
 
-            message.wbytes = Long.fromString(reader.uint64().toString(), true);
+            message.wbytes = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 5: {
@@ -1398,7 +1398,7 @@ export const IOEntry: MessageFns<IOEntry> = {
               break;
             }
 
-            message.rios = Long.fromString(reader.uint64().toString(), true);
+            message.rios = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 6: {
@@ -1406,7 +1406,7 @@ export const IOEntry: MessageFns<IOEntry> = {
               break;
             }
 
-            message.wios = Long.fromString(reader.uint64().toString(), true);
+            message.wios = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
         }
@@ -1476,7 +1476,7 @@ export const HugeTlbStat: MessageFns<HugeTlbStat> = {
               break;
             }
 
-            message.current = Long.fromString(reader.uint64().toString(), true);
+            message.current = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 2: {
@@ -1484,7 +1484,7 @@ export const HugeTlbStat: MessageFns<HugeTlbStat> = {
               break;
             }
 
-            message.max = Long.fromString(reader.uint64().toString(), true);
+            message.max = Long.fromBigInt(BigInt(reader.uint64()), true);
             continue;
           }
           case 3: {

@@ -82,7 +82,7 @@ export const Descriptor: MessageFns<Descriptor> = {
               break;
             }
 
-            message.size = Long.fromString(reader.int64().toString());
+            message.size = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 5: {

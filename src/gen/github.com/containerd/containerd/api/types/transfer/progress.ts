@@ -87,7 +87,7 @@ export const Progress: MessageFns<Progress> = {
               break;
             }
 
-            message.progress = Long.fromString(reader.int64().toString());
+            message.progress = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 5: {
@@ -95,7 +95,7 @@ export const Progress: MessageFns<Progress> = {
               break;
             }
 
-            message.total = Long.fromString(reader.int64().toString());
+            message.total = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 6: {

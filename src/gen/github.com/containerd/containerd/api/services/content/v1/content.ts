@@ -344,7 +344,7 @@ export const Info: MessageFns<Info> = {
               break;
             }
 
-            message.size = Long.fromString(reader.int64().toString());
+            message.size = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 3: {
@@ -916,7 +916,7 @@ export const ReadContentRequest: MessageFns<ReadContentRequest> = {
               break;
             }
 
-            message.offset = Long.fromString(reader.int64().toString());
+            message.offset = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 3: {
@@ -924,7 +924,7 @@ export const ReadContentRequest: MessageFns<ReadContentRequest> = {
               break;
             }
 
-            message.size = Long.fromString(reader.int64().toString());
+            message.size = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
         }
@@ -986,7 +986,7 @@ export const ReadContentResponse: MessageFns<ReadContentResponse> = {
               break;
             }
 
-            message.offset = Long.fromString(reader.int64().toString());
+            message.offset = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 2: {
@@ -1091,7 +1091,7 @@ export const Status: MessageFns<Status> = {
               break;
             }
 
-            message.offset = Long.fromString(reader.int64().toString());
+            message.offset = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 5: {
@@ -1099,7 +1099,7 @@ export const Status: MessageFns<Status> = {
               break;
             }
 
-            message.total = Long.fromString(reader.int64().toString());
+            message.total = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 6: {
@@ -1425,7 +1425,7 @@ export const WriteContentRequest: MessageFns<WriteContentRequest> = {
               break;
             }
 
-            message.total = Long.fromString(reader.int64().toString());
+            message.total = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 4: {
@@ -1441,7 +1441,7 @@ export const WriteContentRequest: MessageFns<WriteContentRequest> = {
               break;
             }
 
-            message.offset = Long.fromString(reader.int64().toString());
+            message.offset = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 6: {
@@ -1637,7 +1637,7 @@ export const WriteContentResponse: MessageFns<WriteContentResponse> = {
               break;
             }
 
-            message.offset = Long.fromString(reader.int64().toString());
+            message.offset = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 5: {
@@ -1645,7 +1645,7 @@ export const WriteContentResponse: MessageFns<WriteContentResponse> = {
               break;
             }
 
-            message.total = Long.fromString(reader.int64().toString());
+            message.total = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 6: {

@@ -1660,7 +1660,7 @@ export const UsageResponse: MessageFns<UsageResponse> = {
               break;
             }
 
-            message.size = Long.fromString(reader.int64().toString());
+            message.size = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
           case 2: {
@@ -1668,7 +1668,7 @@ export const UsageResponse: MessageFns<UsageResponse> = {
               break;
             }
 
-            message.inodes = Long.fromString(reader.int64().toString());
+            message.inodes = Long.fromBigInt(BigInt(reader.int64()));
             continue;
           }
         }
