@@ -89,6 +89,24 @@ describe("images: pull through the Transfer service", () => {
     );
   });
 
+  withTransfer(
+    "an onProgress that throws fails a pull via transfer with its error and leaves no lease",
+    async () => {
+      const ns = d.client.withNamespace("xfer-throws");
+      const boom = new Error("progress callback failed");
+      const err = await ns.images
+        .pull(`${registry.host}/xfer/busybox:v1`, {
+          via: "transfer",
+          onProgress: () => {
+            throw boom;
+          },
+        })
+        .catch((e: unknown) => e);
+      assert.equal(err, boom);
+      assert.deepEqual(await ns.leases.list(), []);
+    },
+  );
+
   withTransfer("a pull via transfer answers the daemon's credential requests with auth", async () => {
     const ref = `${secured.host}/xfer/busybox:v1`;
     const img = await d.client.withNamespace("xfer-auth").images.pull(ref, { via: "transfer", auth });

@@ -11,7 +11,7 @@ import {
 } from "../../src/errors/index.js";
 import { Progress } from "../../src/gen/github.com/containerd/containerd/api/types/transfer/progress.js";
 import { transferError } from "../../src/images/pull/transfer-error.js";
-import { toPullProgress } from "../../src/images/transfer/progress.js";
+import { toPullProgress } from "../../src/images/pull/transfer-progress.js";
 
 const LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 const DIGEST = `sha256:${"a".repeat(64)}`;

@@ -1,13 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import createDebug from "debug";
 import { NotImplementedError } from "../../errors/index.js";
 import { ImageStore } from "../../gen/github.com/containerd/containerd/api/types/transfer/imagestore.js";
-import {
-  AuthRequest,
-  AuthResponse,
-  AuthType,
-  OCIRegistry,
-} from "../../gen/github.com/containerd/containerd/api/types/transfer/registry.js";
+import { OCIRegistry } from "../../gen/github.com/containerd/containerd/api/types/transfer/registry.js";
 import type { ImagesContext } from "../context.js";
 import type { Image } from "../image.js";
 import { getImage } from "../image-store.js";
@@ -16,16 +10,14 @@ import { hostPlatform } from "../platform.js";
 import type { ImageReference } from "../reference.js";
 import { DEFAULT_SNAPSHOTTER } from "../snapshots.js";
 import { daemonMajor } from "../transfer/daemon.js";
-import { toPullProgress } from "../transfer/progress.js";
 import { openTransferStream, type TransferStream } from "../transfer/stream.js";
 import { isLoopbackHost } from "./registry.js";
+import { answerCredentials } from "./transfer-credentials.js";
 import { transferError } from "./transfer-error.js";
+import { drain, relayProgress } from "./transfer-progress.js";
 import type { PullOptions } from "./types.js";
 
 const debug = createDebug("containerd-sdk:images");
-
-/** How long progress that the daemon sent before finishing may take to reach `onProgress`. */
-const PROGRESS_DRAIN_MS = 5000;
 
 /**
  * @internal Implements `images.pull` through containerd's Transfer service: the daemon resolves,
@@ -45,6 +37,28 @@ export async function pullByTransfer(
       `pull ${ref.name}: before containerd 2.0, Transfer fetches over HTTPS only (no default_scheme); use via "client"`,
     );
   }
+  // An onProgress that throws fails the pull with its error, as it does on the client side.
+  const failed = new AbortController();
+  const inner = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  try {
+    await transfer(ctx, ref, options, plain, inner, (err) => failed.abort(err));
+  } catch (err) {
+    signal?.throwIfAborted();
+    failed.signal.throwIfAborted();
+    throw transferError(err, `pull ${ref.name}`);
+  }
+  return getImage(ctx, ref.name, { signal });
+}
+
+/** One Transfer call with the progress and credential streams it names, closed when it ends. */
+async function transfer(
+  ctx: ImagesContext,
+  ref: ImageReference,
+  options: PullOptions,
+  plain: boolean,
+  signal: AbortSignal,
+  fail: (err: unknown) => void,
+): Promise<void> {
   const streams: TransferStream[] = [];
   const open = async (prefix: string) => {
     const stream = await openTransferStream(ctx, prefix, signal);
@@ -55,8 +69,7 @@ export async function pullByTransfer(
     const { onProgress, auth } = options;
     const progress = onProgress ? await open("progress") : undefined;
     const creds = auth?.username ? await open("creds") : undefined;
-    // A stream aborted with the pull rejects its reads: that is the pull's failure, not the relay's.
-    const relayed = progress && onProgress ? relayProgress(progress, onProgress).catch(() => {}) : undefined;
+    const relayed = progress && onProgress ? relayProgress(progress, onProgress, fail) : undefined;
     if (creds && auth) void answerCredentials(creds, auth.username ?? "", auth.password ?? "");
     debug("pull %s through Transfer", ref.name);
     // Under the SDK's lease, not the daemon's: containerd deletes its own with the request's context,
@@ -66,13 +79,9 @@ export async function pullByTransfer(
       ctx.services.transfer.transfer(request, { signal, namespace: ctx.namespace }),
     );
     if (relayed) await drain(relayed);
-  } catch (err) {
-    signal?.throwIfAborted();
-    throw transferError(err, `pull ${ref.name}`);
   } finally {
     for (const stream of streams) stream.close();
   }
-  return getImage(ctx, ref.name, { signal });
 }
 
 /** Fetch `ref` from its registry into the image store, naming the streams the daemon is to use. */
@@ -117,41 +126,4 @@ function imageStore(ref: ImageReference, options: PullOptions) {
     extraReferences: [],
     unpacks: unpack ? [{ platform: wire, snapshotter: options.snapshotter ?? DEFAULT_SNAPSHOTTER }] : [],
   }).finish();
-}
-
-/** Hands each blob's progress to `onProgress` until the daemon closes the stream. */
-async function relayProgress(stream: TransferStream, onProgress: NonNullable<PullOptions["onProgress"]>) {
-  for (let next = await stream.received.next(); !next.done; next = await stream.received.next()) {
-    const progress = toPullProgress(next.value);
-    if (progress) onProgress(progress);
-  }
-}
-
-/** Waits (boundedly) for the progress the daemon sent before it returned. */
-async function drain(relayed: Promise<void>): Promise<void> {
-  const timer = new AbortController();
-  try {
-    await Promise.race([relayed, sleep(PROGRESS_DRAIN_MS, undefined, { signal: timer.signal })]);
-  } finally {
-    timer.abort();
-  }
-}
-
-/** Answers each credential request of the daemon with the caller's username and password. */
-async function answerCredentials(stream: TransferStream, username: string, secret: string): Promise<void> {
-  try {
-    for (let next = await stream.received.next(); !next.done; next = await stream.received.next()) {
-      const request = AuthRequest.decode(next.value.value);
-      debug("transfer asks credentials for %s", request.host);
-      const response = AuthResponse.encode({
-        authType: AuthType.CREDENTIALS,
-        username,
-        secret,
-        expireAt: undefined,
-      });
-      stream.send({ typeUrl: "containerd.types.transfer.AuthResponse", value: response.finish() });
-    }
-  } catch {
-    // The stream ends (aborted) when the transfer does.
-  }
 }

@@ -34,7 +34,9 @@ export interface PullOptions extends OperationOptions {
    * content service (one lease, resumable with Range requests). `"transfer"`: the daemon's Transfer
    * service (containerd 1.7+) fetches and unpacks it, and the client only relays progress and
    * credentials. `"auto"` (default): Transfer on containerd 2.0+, as its `ctr` does, unless the pull
-   * sets `concurrency`, a bearer `auth.token`, or an unpack into another snapshotter or platform.
+   * sets `concurrency`, a bearer `auth.token`, or an unpack into another snapshotter or platform
+   * (through Transfer, containerd unpacks only into the platforms and snapshotters of its
+   * `unpack_config`, and skips the others without an error).
    */
   via?: "auto" | "client" | "transfer";
   /** Blobs fetched at once, on the client-side path. Default 3. */
