@@ -9,9 +9,10 @@ import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { filters } from "../../src/index.js";
+import { runCommand } from "../../src/network/command.js";
 import { SESSION_LABEL } from "../../src/testing/index.js";
 import { type Daemon, useDaemon } from "../fixtures.js";
-import { type Footprint, footprint, leftovers } from "../network-fixtures.js";
+import { type Footprint, footprint, iptablesMentions, leftovers } from "../network-fixtures.js";
 import { leftoversOf, useBusyboxImage } from "../service-fixtures.js";
 
 interface Started {
@@ -48,18 +49,39 @@ async function serviceChild(d: Daemon, image: string, mode: "wait" | "exit" | "s
   return { child, exited, started: JSON.parse(line) as Started };
 }
 
+/** The tag naming the attachment's own chains (`CSDK-MASQ-<tag>`), read from its rules while it runs. */
+async function chainTag(ip: string): Promise<string> {
+  const tag = (await iptablesMentions(ip))
+    .map((line) => /CSDK-MASQ-([0-9a-f]+)/.exec(line)?.[1])
+    .find(Boolean);
+  assert.ok(tag, `a CSDK-MASQ chain for ${ip}`);
+  return tag;
+}
+
+/**
+ * What is left of the attachment on the host. Its rules count while any rule or chain of its own
+ * tag is left: once the sweep frees the session's subnet, a parallel test file's network may take
+ * it, and that network's container the same address, with rules of its own tag.
+ */
+async function attachmentLeftovers(fp: Footprint, tag: string): Promise<string[]> {
+  const left = await leftovers(fp);
+  const { stdout } = await runCommand("iptables-save", []);
+  const ours = stdout.split("\n").filter((line) => line.includes(`-${tag}`));
+  return ours.length > 0 ? left : left.filter((line) => !line.startsWith("iptables: "));
+}
+
 /** Where the service shows on the host, taken while it runs: its attachment's footprint and bridge. */
 async function footprintOf(
   d: Daemon,
   started: Started,
-): Promise<{ fp: Footprint; network: string; bridge: string }> {
+): Promise<{ fp: Footprint; tag: string; network: string; bridge: string }> {
   const [attachment] = (await d.client.networks.attachments()).filter((a) => a.containerId === started.id);
   assert.ok(attachment, "the service has a network attachment");
   const network = await d.client.networks.get(attachment.name);
   assert.equal(network.labels[SESSION_LABEL], started.session);
   const fp = await footprint(d.client.networks.stateDir, attachment, network.bridge);
   assert.notDeepEqual(await leftovers(fp), []);
-  return { fp, network: network.name, bridge: network.bridge };
+  return { fp, tag: await chainTag(fp.ip), network: network.name, bridge: network.bridge };
 }
 
 /** Everything of the service still there after up to 15 s: [] once the watchdog has swept. */
@@ -72,7 +94,7 @@ async function leftAfterSweep(d: Daemon, started: Started, at: Awaited<ReturnTyp
     return [
       ...labelled.map((c) => `container ${c.id}`),
       ...(await leftoversOf(d, started.id)),
-      ...(await leftovers(at.fp)),
+      ...(await attachmentLeftovers(at.fp, at.tag)),
       ...networks.map((n) => `network ${n.name}`),
       ...((await exists(`/sys/class/net/${at.bridge}`)) ? [`bridge ${at.bridge}`] : []),
     ];
