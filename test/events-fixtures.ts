@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, ClientEvents, ContainerdEvent, SubscribeOptions } from "../src/index.js";
 import { encodeAny, filters } from "../src/index.js";
 
@@ -84,11 +85,20 @@ export async function liveSubscription(client: Client, options: SubscribeOptions
         await changed();
       }
     },
-    /** Resolves once `predicate` holds for the events seen. */
-    async until(predicate: (events: ContainerdEvent[]) => boolean): Promise<void> {
+    /**
+     * Resolves once `predicate` holds for the events seen; rejects, naming them, if it does not
+     * within `ms`, so an event that never comes fails its test instead of stalling the run.
+     */
+    async until(predicate: (events: ContainerdEvent[]) => boolean, ms = 60_000): Promise<void> {
+      const deadline = Date.now() + ms;
       while (!predicate(events)) {
         if (failure) throw failure;
-        await changed();
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new Error(`until: not within ${ms} ms; seen: ${events.map((e) => e.topic).join(", ")}`);
+        const timer = new AbortController();
+        await Promise.race([changed(), sleep(left, undefined, { signal: timer.signal }).catch(() => {})]);
+        timer.abort();
       }
     },
     async close(): Promise<void> {
