@@ -53,8 +53,9 @@ describe("transport: the lean http2 channel (the default) and grpc-js", () => {
       const { digest } = await client.content.write(data, { expected });
       assert.equal(digest, expected);
       assert.ok(data.equals(await client.content.readAll(digest)));
+      // Inside the lease: once it goes, the unreferenced blob is containerd's GC's to take at any time.
+      await client.content.delete(expected);
     });
-    await client.content.delete(expected);
   });
 
   test("a call to a frozen daemon rejects with DeadlineExceededError at its timeout", async () => {
