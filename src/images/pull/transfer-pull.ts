@@ -16,6 +16,7 @@ import { answerCredentials } from "./transfer-credentials.js";
 import { transferError } from "./transfer-error.js";
 import { drain, relayProgress } from "./transfer-progress.js";
 import type { PullOptions } from "./types.js";
+import { daemonUnpacksIt } from "./via.js";
 
 const debug = createDebug("containerd-sdk:images");
 
@@ -23,7 +24,8 @@ const debug = createDebug("containerd-sdk:images");
  * @internal Implements `images.pull` through containerd's Transfer service: the daemon resolves,
  * fetches, unpacks and names the image; the client answers credential requests and relays progress.
  * Four RPCs (a lease around Transfer, then Images.Get for the record), plus one stream each for
- * progress and credentials when the caller gives `onProgress` or `auth`.
+ * progress and credentials when the caller gives `onProgress` or `auth`, and a client-side unpack
+ * when the caller asks for one the daemon's unpack configuration skips.
  */
 export async function pullByTransfer(
   ctx: ImagesContext,
@@ -47,7 +49,11 @@ export async function pullByTransfer(
     failed.signal.throwIfAborted();
     throw transferError(err, `pull ${ref.name}`);
   }
-  return getImage(ctx, ref.name, { signal });
+  const image = await getImage(ctx, ref.name, { signal });
+  if (options.unpack !== false && !daemonUnpacksIt(options)) {
+    await image.unpack({ platform: options.platform, snapshotter: options.snapshotter, signal });
+  }
+  return image;
 }
 
 /** One Transfer call with the progress and credential streams it names, closed when it ends. */
@@ -116,7 +122,8 @@ function registrySource(ref: ImageReference, plain: boolean, creds: TransferStre
 function imageStore(ref: ImageReference, options: PullOptions) {
   const platform = options.platform ?? hostPlatform();
   const wire = { os: platform.os, architecture: platform.architecture, variant: platform.variant ?? "" };
-  const unpack = options.unpack !== false;
+  // An unpack its unpack_config does not list, containerd refuses: the SDK does that one itself.
+  const unpack = options.unpack !== false && daemonUnpacksIt(options);
   return ImageStore.encode({
     name: ref.name,
     labels: options.labels ?? {},
@@ -124,6 +131,6 @@ function imageStore(ref: ImageReference, options: PullOptions) {
     allMetadata: false,
     manifestLimit: 0,
     extraReferences: [],
-    unpacks: unpack ? [{ platform: wire, snapshotter: options.snapshotter ?? DEFAULT_SNAPSHOTTER }] : [],
+    unpacks: unpack ? [{ platform: wire, snapshotter: DEFAULT_SNAPSHOTTER }] : [],
   }).finish();
 }

@@ -35,8 +35,8 @@ export interface PullOptions extends OperationOptions {
    * service (containerd 1.7+) fetches and unpacks it, and the client only relays progress and
    * credentials. `"auto"` (default): Transfer on containerd 2.0+, as its `ctr` does, unless the pull
    * sets `concurrency`, a bearer `auth.token`, or an unpack into another snapshotter or platform
-   * (through Transfer, containerd unpacks only into the platforms and snapshotters of its
-   * `unpack_config`, and skips the others without an error).
+   * (containerd unpacks only what its `unpack_config` lists; with `"transfer"` the daemon then only
+   * fetches and the SDK unpacks, so the pull still resolves unpacked).
    */
   via?: "auto" | "client" | "transfer";
   /** Blobs fetched at once, on the client-side path. Default 3. */

@@ -25,15 +25,24 @@ export function checkVia(options: PullOptions): void {
  * @internal Whether this pull goes through the daemon's Transfer service. `auto` takes it on a
  * daemon that prefers it (containerd 2.0+) unless the pull asks for what only the client-side
  * path does: its own `concurrency`, a bearer `token`, or an unpack the daemon's default unpack
- * configuration would skip (another snapshotter or platform: containerd unpacks only into the
+ * configuration refuses (another snapshotter or platform: containerd unpacks only into the
  * platforms and snapshotters of its `unpack_config`).
  */
 export async function pullsByTransfer(ctx: ImagesContext, options: PullOptions): Promise<boolean> {
-  const { via = "auto", concurrency, auth, unpack, snapshotter, platform } = options;
+  const { via = "auto", concurrency, auth } = options;
   if (via !== "auto") return via === "transfer";
-  if (concurrency !== undefined || auth?.token !== undefined) return false;
-  const foreign = platform !== undefined && formatPlatform(platform) !== formatPlatform(hostPlatform());
-  if (unpack !== false && ((snapshotter ?? DEFAULT_SNAPSHOTTER) !== DEFAULT_SNAPSHOTTER || foreign))
-    return false;
+  if (concurrency !== undefined || auth?.token !== undefined || !daemonUnpacksIt(options)) return false;
   return (await daemonMajor(ctx.services, ctx.namespace)) >= 2;
+}
+
+/**
+ * @internal Whether the unpack the pull asks for (if any) is one containerd's default
+ * `unpack_config` does: the host's platform into the default snapshotter. Any other it refuses
+ * ("no unpack platforms defined").
+ */
+export function daemonUnpacksIt(options: PullOptions): boolean {
+  const { unpack, snapshotter, platform } = options;
+  if (unpack === false) return true;
+  const foreign = platform !== undefined && formatPlatform(platform) !== formatPlatform(hostPlatform());
+  return (snapshotter ?? DEFAULT_SNAPSHOTTER) === DEFAULT_SNAPSHOTTER && !foreign;
 }
