@@ -127,16 +127,18 @@ export class Router {
         let taken = false;
         for (const r of [...(this.#records.get(key(ns, e.containerId, execId)) ?? [])])
           taken = r.offer(exit) || taken;
-        debug(
-          "%s exit %s/%s%s pid=%d code=%d%s",
-          causeOf(ns, e.containerId),
-          ns,
-          e.containerId,
-          execId ? `/${execId}` : "",
-          e.pid,
-          e.exitStatus,
-          taken ? " -> handle" : "",
-        );
+        // Guarded: the arguments (causeOf builds a string) would be computed for a log that is off.
+        if (debug.enabled)
+          debug(
+            "%s exit %s/%s%s pid=%d code=%d%s",
+            causeOf(ns, e.containerId),
+            ns,
+            e.containerId,
+            execId ? `/${execId}` : "",
+            e.pid,
+            e.exitStatus,
+            taken ? " -> handle" : "",
+          );
         break;
       }
       case "/tasks/create":
@@ -150,7 +152,7 @@ export class Router {
         break;
       }
     }
-    if (event.topic !== "/tasks/exit" && event.topic !== "unknown") {
+    if (debug.enabled && event.topic !== "/tasks/exit" && event.topic !== "unknown") {
       const id = "containerId" in event.event ? event.event.containerId : event.event;
       if (typeof id === "string") debug("%s %s %s/%s", causeOf(ns, id), event.topic, ns, id);
     }

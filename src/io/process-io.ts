@@ -40,6 +40,12 @@ type State =
 /** @internal The name of a {@link ProcessIO}'s state. */
 export type ProcessIOState = State["kind"];
 
+/**
+ * The reason closing aborts with: one value, where `abort()` would build a DOMException (and its
+ * stack) per process, and nobody reads the reason (the waits it ends are caught).
+ */
+const LET_GO = new Error("process IO closed");
+
 const settled = (promises: Promise<unknown>[]) => Promise.all(promises).then(() => undefined);
 
 /**
@@ -165,7 +171,7 @@ export class ProcessIO implements AsyncDisposable {
     const state = this.#state;
     if (state.kind === "closing") return state.closed;
     if (state.kind === "closed") return Promise.resolve();
-    this.#letGo.abort();
+    this.#letGo.abort(LET_GO);
     for (const end of this.#ends) end.destroy();
     const closed = this.#finishClosing(remove);
     this.#enter({ kind: "closing", closed });

@@ -31,15 +31,19 @@ export interface LogLayout {
   socket: string;
 }
 
+/** The last layout made: every container delete asks for it, and the digest costs a hash. */
+let last: LogLayout | undefined;
+
 /** @internal The layout of `root` (default: `$CONTAINERD_SDK_LOG_DIR` or {@link DEFAULT_LOG_DIR}). */
 export function logLayout(root = process.env[LOG_DIR_ENV] || DEFAULT_LOG_DIR): LogLayout {
+  if (last?.root === root) return last;
   if (!isAbsolute(root)) {
     throw new InvalidArgumentError(`${LOG_DIR_ENV}: "${root}" must be an absolute path`, {
       field: LOG_DIR_ENV,
     });
   }
   const digest = createHash("sha256").update(root).digest("hex").slice(0, 24);
-  return {
+  last = Object.freeze({
     root,
     script: join(root, ".logger"),
     holder: join(root, ".holder"),
@@ -47,7 +51,8 @@ export function logLayout(root = process.env[LOG_DIR_ENV] || DEFAULT_LOG_DIR): L
     lock: join(root, ".restart-lock"),
     loggers: join(root, ".loggers"),
     socket: `\0containerd-sdk-logs-${digest}`,
-  };
+  });
+  return last;
 }
 
 /** @internal The directory of one container's logs. */

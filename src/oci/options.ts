@@ -11,7 +11,7 @@ import { defaultSpec, type SpecContext } from "./defaults.js";
 import { mergeMounts } from "./mounts.js";
 import { type HostNamespace, withoutNamespaces } from "./namespaces.js";
 import { makePrivileged } from "./privileged.js";
-import { applyProcessOptions, PROCESS_OPTION_KEYS, type ProcessOptions } from "./process.js";
+import { applyProcessOptionsTo, PROCESS_OPTION_KEYS, type ProcessOptions } from "./process.js";
 import { type ResourceOptions, toLinuxResources } from "./resources.js";
 import type { Mount, Spec } from "./spec.js";
 
@@ -96,7 +96,8 @@ export function buildSpec(opts: SpecOptions, ctx: SpecContext): Spec {
   let spec = o.spec === undefined ? defaultSpec(ctx) : baseSpec(o.spec);
   if (o.privileged !== undefined && checkBoolean("privileged", o.privileged)) spec = makePrivileged(spec);
   if (spec.process !== undefined || PROCESS_OPTION_KEYS.some((key) => o[key] !== undefined)) {
-    spec.process = applyProcessOptions(spec.process ?? { user: { uid: 0, gid: 0 }, cwd: "/" }, o);
+    // The spec is this call's own (a fresh default or a copy): its process is changed in place.
+    spec.process = applyProcessOptionsTo(spec.process ?? { user: { uid: 0, gid: 0 }, cwd: "/" }, o);
   }
   if (o.hostname !== undefined) spec.hostname = checkHostname(o);
   if (o.mounts !== undefined) spec.mounts = mergeMounts(spec.mounts ?? [], o.mounts, "mounts");

@@ -53,7 +53,14 @@ export const PROCESS_OPTION_KEYS = [
  * naming the field. For exec, pass the container's `spec.process` as `base`.
  */
 export function applyProcessOptions(base: Process, opts: ProcessOptions): Process {
-  const process = structuredClone(base);
+  return applyProcessOptionsTo(structuredClone(base), opts);
+}
+
+/**
+ * @internal {@link applyProcessOptions} on `process` itself, for a caller that owns it (a spec it
+ * has just built): no copy. On a throw, `process` may be half-changed.
+ */
+export function applyProcessOptionsTo(process: Process, opts: ProcessOptions): Process {
   if (opts.args !== undefined) {
     const args = checkStringArray("args", opts.args);
     if (args.length === 0) throw invalid("args", opts.args, "must not be empty");

@@ -7,6 +7,25 @@ export interface NamespaceCallOptions {
   namespace?: string;
 }
 
+/** Namespaces seen so far, each with its metadata; cleared when it outgrows {@link MAX_CACHED}. */
+const byNamespace = new Map<string, Metadata>();
+const MAX_CACHED = 64;
+
+/**
+ * The metadata of a call that carries only a namespace, the common case: made once per namespace,
+ * since a Metadata is a dozen closures, and shared. Safe because nothing below this middleware
+ * writes to a call's metadata: both transports only read it.
+ */
+function namespaceMetadata(namespace: string): Metadata {
+  let metadata = byNamespace.get(namespace);
+  if (metadata === undefined) {
+    if (byNamespace.size >= MAX_CACHED) byNamespace.clear();
+    metadata = Metadata().set("containerd-namespace", namespace);
+    byNamespace.set(namespace, metadata);
+  }
+  return metadata;
+}
+
 /**
  * @internal The call's options with containerd's headers added: `containerd-namespace` when the
  * call names a namespace, and `containerd-lease` inside `withLease` (unless the caller set one).
@@ -16,6 +35,9 @@ export function withContainerdHeaders<O extends CallOptions & NamespaceCallOptio
   const { namespace } = options;
   const lease = currentLease();
   if (namespace === undefined && lease === undefined) return options;
+  if (lease === undefined && options.metadata === undefined) {
+    return { ...options, metadata: namespaceMetadata(namespace as string) };
+  }
   const metadata = Metadata(options.metadata);
   if (namespace !== undefined) metadata.set("containerd-namespace", namespace);
   if (lease !== undefined && !metadata.has(LEASE_HEADER)) metadata.set(LEASE_HEADER, lease);

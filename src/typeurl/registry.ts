@@ -15,6 +15,10 @@ export interface MessageFns {
 
 const codecs = new Map<string, TypeCodec>();
 
+// One of each, made once: a TextDecoder costs more to make than a spec costs to decode.
+const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder();
+
 /** @internal Registers a codec under a bare type URL (`containerd.events.TaskExit`). */
 export function registerType(typeUrl: string, codec: TypeCodec): void {
   codecs.set(typeUrl, codec);
@@ -37,8 +41,8 @@ export function registerProtoModule(pkg: string, module: Record<string, unknown>
 /** @internal Registers a type that travels as JSON (containerd's OCI types). */
 export function registerJsonType(typeUrl: string): void {
   registerType(typeUrl, {
-    encode: (value) => new TextEncoder().encode(JSON.stringify(value)),
-    decode: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
+    encode: (value) => utf8.encode(JSON.stringify(value)),
+    decode: (bytes) => JSON.parse(utf8Text.decode(bytes)),
   });
 }
 

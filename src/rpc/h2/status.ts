@@ -12,12 +12,32 @@ import { headerMetadata } from "./metadata.js";
 export interface CallStatus {
   code: Status;
   details: string;
-  metadata: Metadata;
+  /** Built when first read: most calls have no `onTrailer`, and a Metadata is a dozen closures. */
+  readonly metadata: Metadata;
+}
+
+/** A status whose metadata `make` builds on first read. */
+class LazyStatus implements CallStatus {
+  #metadata: Metadata | undefined;
+  readonly #make: () => Metadata;
+
+  constructor(
+    readonly code: Status,
+    readonly details: string,
+    make: () => Metadata,
+  ) {
+    this.#make = make;
+  }
+
+  get metadata(): Metadata {
+    this.#metadata ??= this.#make();
+    return this.#metadata;
+  }
 }
 
 /** @internal A status with no metadata. */
 export function bareStatus(code: Status, details: string): CallStatus {
-  return { code, details, metadata: Metadata() };
+  return new LazyStatus(code, details, () => Metadata());
 }
 
 function httpStatusCode(http: number): Status {
@@ -61,11 +81,9 @@ export function trailerStatus(trailers: IncomingHttpHeaders): CallStatus | undef
       details = message;
     }
   }
-  return {
-    code: Number.isInteger(code) ? code : Status.UNKNOWN,
-    details,
-    metadata: headerMetadata(trailers),
-  };
+  return new LazyStatus(Number.isInteger(code) ? code : Status.UNKNOWN, details, () =>
+    headerMetadata(trailers),
+  );
 }
 
 /**
