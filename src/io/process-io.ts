@@ -83,8 +83,11 @@ export class ProcessIO implements AsyncDisposable {
   readonly #stdin: StdinFeed | null;
   readonly #outputs: OutputCopy[];
   readonly #remove: (() => Promise<void>) | undefined;
-  /** Aborted as closing starts: from then on nothing waits for a caller's Writable to finish. */
-  readonly #letGo = new AbortController();
+  /**
+   * Aborted as closing starts: from then on nothing waits for a caller's Writable to finish. Made
+   * only when there are outputs to copy: a null IO has nothing to let go of.
+   */
+  readonly #letGo: AbortController | undefined;
   #state: State;
 
   /** @internal Wires opened FIFO ends to their plans; `new ProcessIO({ config, stdin: null, … })` is null IO. */
@@ -97,7 +100,8 @@ export class ProcessIO implements AsyncDisposable {
       parts.stdout && { name: "stdout" as const, ...parts.stdout },
       parts.stderr && { name: "stderr" as const, ...parts.stderr },
     ].filter((output) => output !== null);
-    this.#outputs = copyOutputs(outputs, this.#letGo.signal);
+    this.#letGo = outputs.length > 0 ? new AbortController() : undefined;
+    this.#outputs = this.#letGo ? copyOutputs(outputs, this.#letGo.signal) : [];
     const piped = (part: { plan: { kind: string }; end: FifoEnd } | null) =>
       part?.plan.kind === "pipe" ? part.end.socket : null;
     this.stdin = piped(parts.stdin);
@@ -129,6 +133,11 @@ export class ProcessIO implements AsyncDisposable {
     if (this.#state.kind !== "pending") return;
     for (const end of this.#ends) end.release();
     this.#enter({ kind: "attached" });
+  }
+
+  /** Whether stdout or stderr goes anywhere (false for null IO, or stdin only). */
+  get hasOutputs(): boolean {
+    return this.#outputs.length > 0;
   }
 
   /**
@@ -171,7 +180,7 @@ export class ProcessIO implements AsyncDisposable {
     const state = this.#state;
     if (state.kind === "closing") return state.closed;
     if (state.kind === "closed") return Promise.resolve();
-    this.#letGo.abort(LET_GO);
+    this.#letGo?.abort(LET_GO);
     for (const end of this.#ends) end.destroy();
     const closed = this.#finishClosing(remove);
     this.#enter({ kind: "closing", closed });

@@ -9,6 +9,8 @@ const OUTPUT_DRAIN_MS = 2_000;
  * arrive; output nobody reads is dropped at once.
  */
 export async function closeAfterDrain(io: ProcessIO): Promise<void> {
+  // Null IO (or stdin only) has nothing to drain: no timer to arm and clear.
+  if (!io.hasOutputs) return io.close();
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, OUTPUT_DRAIN_MS);
