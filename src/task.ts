@@ -15,13 +15,12 @@ import { collectOutput, type RunIOOptions, type RunResult, runStdio } from "./io
 import type { LogOption } from "./logs/index.js";
 import { hostPortOf, type NetworkInfo, type PortProtocol } from "./network/index.js";
 import {
-  applyProcessOptions,
   type ProcessOptions,
   type Process as ProcessSpec,
   type ResourceOptions,
   toLinuxResources,
 } from "./oci/index.js";
-import { PROCESS_OPTION_KEYS } from "./oci/process.js";
+import { applyProcessOptionsTo, PROCESS_OPTION_KEYS } from "./oci/process.js";
 import { applyAdditionalGids, resolveUserOption } from "./oci/user-option.js";
 import { Process, ProcessHandle } from "./process.js";
 import type { ProcessInit } from "./processes/init.js";
@@ -276,10 +275,14 @@ export class Task extends ProcessHandle {
     assertIdentifier(execId, "execId");
     options = checkOptions(options, EXEC_KEYS);
     const user = await resolveUserOption(options.user, this.#rootfsPath);
-    const spec = applyProcessOptions(this.#processSpec, {
-      ...options,
-      user: user.user as ExecOptions["user"],
-    });
+    // A shallow copy is enough: the options replace whole fields and never change nested values.
+    const spec = applyProcessOptionsTo(
+      { ...this.#processSpec },
+      {
+        ...options,
+        user: user.user as ExecOptions["user"],
+      },
+    );
     applyAdditionalGids(spec, user);
     const terminal = spec.terminal ?? false;
     const io = await openStdio({

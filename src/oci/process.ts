@@ -58,7 +58,9 @@ export function applyProcessOptions(base: Process, opts: ProcessOptions): Proces
 
 /**
  * @internal {@link applyProcessOptions} on `process` itself, for a caller that owns it (a spec it
- * has just built): no copy. On a throw, `process` may be half-changed.
+ * has just built, or a shallow copy): no deep copy. Only top-level fields are assigned, each a new
+ * value, so a nested value `process` shares with another spec is never changed. On a throw,
+ * `process` may be half-changed.
  */
 export function applyProcessOptionsTo(process: Process, opts: ProcessOptions): Process {
   if (opts.args !== undefined) {
