@@ -13,6 +13,8 @@ export interface AnyValue {
  * `type.googleapis.com/` and a leading `/` as well, so decoding does too.
  */
 export function normalizeTypeUrl(typeUrl: string): string {
+  // Every event and record containerd sends takes this path: no regex for the common bare name.
+  if (!typeUrl.startsWith("/") && !typeUrl.startsWith("type.")) return typeUrl;
   const slash = typeUrl.startsWith("type.googleapis.com/") ? "type.googleapis.com/".length : 0;
   return typeUrl.slice(slash).replace(/^\/+/, "");
 }
