@@ -38,6 +38,22 @@ describe("the SDK's call middleware", () => {
     assert.equal(Metadata(seen.metadata).get("containerd-namespace"), "ns1");
   });
 
+  test("calls in one namespace share its metadata; a caller's own metadata is copied, not shared", async () => {
+    const a = await call({ namespace: "ns1" });
+    const b = await call({ namespace: "ns1" });
+    assert.equal(a.seen.metadata, b.seen.metadata);
+    assert.equal(
+      Metadata((await call({ namespace: "ns2" })).seen.metadata).get("containerd-namespace"),
+      "ns2",
+    );
+    const mine = Metadata({ "x-trace": "t1" });
+    const own = await call({ namespace: "ns1", metadata: mine });
+    assert.notEqual(own.seen.metadata, mine);
+    assert.equal(own.seen.metadata?.get("x-trace"), "t1");
+    assert.equal(own.seen.metadata?.get("containerd-namespace"), "ns1");
+    assert.equal(mine.has("containerd-namespace"), false);
+  });
+
   test("a call inside a lease carries the containerd-lease header, unless the caller set one", async () => {
     const { seen } = await runInLease("l1", () => call({ namespace: "ns1" }));
     assert.equal(Metadata(seen.metadata).get("containerd-lease"), "l1");
